@@ -1,0 +1,115 @@
+//! `nianbao check`: validate the arithmetic (勾稽关系) and the values of many returns at once.
+//!
+//! Every finding names the rule, the sheet and cell in the agency's own file, and says in Chinese what
+//! is wrong with the numbers. A file that cannot be read is reported and the others are still checked.
+//! Exit status: 0 no errors (warnings allowed), 1 an error or an unreadable file, 2 wrong usage.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use nianbao::check::{summary, FileCheck};
+use nianbao::model::{Report, Severity};
+use nianbao::read::{collect, read_path, Options};
+
+/// 校验勾稽关系和数值。
+///
+/// 可一次检查多个文件或整个文件夹；无法读取的文件会单独列出，其余文件照常检查。
+/// 退出码：0 无错误（可有警告），1 有错误或有文件无法读取，2 用法错误。
+#[derive(clap::Args)]
+pub struct Args {
+    /// 要检查的文件或文件夹
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text")]
+    format: Output,
+    /// 上一年度的报告（文件或文件夹），按单位名称对应，核对“上年结转”
+    #[arg(long, num_args = 1..)]
+    previous: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Output {
+    /// 便于阅读的文字
+    Text,
+    /// JSON（每个文件一个对象）
+    Json,
+}
+
+pub fn run(args: Args) -> nianbao::Result<ExitCode> {
+    let inputs = collect(&args.files)?;
+    let previous: HashMap<(String, i32), Report> = collect(&args.previous)?
+        .iter()
+        .filter_map(|p| read_path(p, &Options::default()).ok())
+        .map(|r| ((r.agency.clone(), r.year), r))
+        .collect();
+    let checks: Vec<FileCheck> = inputs
+        .iter()
+        .map(|path| match read_path(path, &Options::default()) {
+            Ok(r) => FileCheck::of(
+                &path.display().to_string(),
+                &r,
+                previous.get(&(r.agency.clone(), r.year - 1)),
+            ),
+            Err(e) => FileCheck::unreadable(&e),
+        })
+        .collect();
+    let text = match args.format {
+        Output::Json => serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n",
+        Output::Text => text(
+            &checks,
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ),
+    };
+    super::emit(None, text.as_bytes(), &[])?;
+    Ok(if checks.iter().any(FileCheck::failed) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Findings grouped by file, errors first, then the summary line.
+fn text(checks: &[FileCheck], colour: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    for c in checks {
+        if !c.readable {
+            out.push_str(&format!(
+                "{} {}\n",
+                paint("1;31", "无法读取"),
+                c.error.as_deref().unwrap_or_default()
+            ));
+            continue;
+        }
+        out.push_str(&format!(
+            "{}  {} {} 年（{} 格式）\n",
+            paint("1", &c.file),
+            c.agency.as_deref().unwrap_or_default(),
+            c.year.unwrap_or_default(),
+            c.format.map(|f| f.code()).unwrap_or_default()
+        ));
+        if c.findings.is_empty() {
+            out.push_str("  未发现问题\n");
+        }
+        for f in &c.findings {
+            let tag = match f.severity {
+                Severity::Error => paint("31", "[错误]"),
+                Severity::Warning => paint("33", "[警告]"),
+            };
+            out.push_str(&format!("  {tag} {} {}\n", f.rule, f.message));
+        }
+    }
+    out.push_str(&summary(checks));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,109 @@
+//! `nianbao convert`: read reports into the model and write them out normalized.
+//!
+//! Reads a filled template, any workbook an agency sent back, or a published report, and writes the
+//! report as JSON (the data contract, with findings), the long CSV, or — with `--out-dir` — one output
+//! per input. An input that cannot be read is reported with its error; the others are still written.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use nianbao::check::check;
+use nianbao::format::Format;
+use nianbao::read::{collect, read_path, Options};
+use nianbao::write::{csv::long_csv, json::report_json, save};
+
+/// 读取报告并转换格式。
+///
+/// 输入可以是本工具的模板、各单位报回的工作簿（xlsx、xls、ods），或已发布的年报。
+/// 单个文件默认输出到屏幕（标准输出）；多个文件请用 --out-dir 指定输出文件夹。
+#[derive(clap::Args)]
+pub struct Args {
+    /// 输入文件或文件夹
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "json")]
+    to: To,
+    /// 输出文件（`-` 为标准输出）
+    #[arg(short, long, conflicts_with = "out_dir")]
+    output: Option<PathBuf>,
+    /// 输出文件夹：每个输入一个输出文件，文件名同输入
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+    /// 指定单位名称（覆盖文件中读到的）
+    #[arg(long)]
+    agency: Option<String>,
+    /// 指定报告年度（覆盖文件中读到的）
+    #[arg(long)]
+    year: Option<i32>,
+    /// 指定表格格式 2019 或 2021（默认按表格标签判断）
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// CSV 不写 BOM（默认写，便于 Excel/WPS 正确识别 UTF-8）
+    #[arg(long)]
+    no_bom: bool,
+}
+
+/// Output formats of `convert`.
+#[derive(Clone, Copy, ValueEnum)]
+enum To {
+    /// 报告 JSON（含校验结果）
+    Json,
+    /// 长表 CSV（每个单元格一行）
+    Csv,
+}
+
+impl To {
+    fn extension(self) -> &'static str {
+        match self {
+            To::Json => "json",
+            To::Csv => "csv",
+        }
+    }
+}
+
+/// Parses `--format`.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_code(s).ok_or_else(|| format!("格式应为 2019 或 2021，而不是“{s}”"))
+}
+
+pub fn run(args: Args) -> nianbao::Result<ExitCode> {
+    let inputs = collect(&args.files)?;
+    if inputs.len() > 1 && args.out_dir.is_none() {
+        eprintln!("错误：一次转换多个文件时，请用 --out-dir 指定输出文件夹");
+        return Ok(ExitCode::from(2));
+    }
+    let options = Options {
+        agency: args.agency.clone(),
+        year: args.year,
+        format: args.format,
+    };
+    let mut failed = false;
+    for input in &inputs {
+        let report = match read_path(input, &options) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("错误：{e}");
+                failed = true;
+                continue;
+            }
+        };
+        let bytes = match args.to {
+            To::Json => report_json(&report, &check(&report)).into_bytes(),
+            To::Csv => long_csv(&[&report], !args.no_bom),
+        };
+        let result = match &args.out_dir {
+            Some(dir) => {
+                let stem = input.file_stem().unwrap_or_default().to_string_lossy();
+                save(&dir.join(format!("{stem}.{}", args.to.extension())), &bytes, &inputs)
+            }
+            None => super::emit(args.output.as_deref(), &bytes, &inputs),
+        };
+        if let Err(e) = result {
+            eprintln!("错误：{e}");
+            failed = true;
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,43 @@
+//! The `nianbao` command: a thin layer over the library. Each subcommand lives in `src/cli/` with
+//! its help text on its argument struct; the work is done by the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 年报：政府信息公开工作年度报告的模板、读取、校验与汇总。
+///
+/// 常用：`nianbao template --year 2025 -o 模板.xlsx` 生成空白模板；
+/// `nianbao check 收到的文件夹/` 检查勾稽关系；
+/// `nianbao merge 收到的文件夹/ -o 汇总.xlsx --roster 名单.csv` 汇总全区。
+#[derive(Parser)]
+#[command(name = "nianbao", version, about, long_about = None, disable_help_subcommand = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 读取已填报的工作簿或已发布的报告，转换为 JSON、CSV 或规范的 XLSX
+    Convert(cli::convert::Args),
+    /// 校验勾稽关系和数值，指出具体的工作表和单元格
+    Check(cli::check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => cli::convert::run(args),
+        Command::Check(args) => cli::check::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! The report model: one agency's report for one year, as plain data.
+//!
+//! A [`Report`] holds one optional [`Value`] per cell of its layout ([`Format::cells`]), in the
+//! layout's official order, so every consumer — checks, writers, merge — walks the same table of
+//! cells instead of naming rows in code. A cell the input does not have is `None` (never 0); a cell
+//! whose text is not a number keeps that text so `check` can say so.
+
+use std::fmt;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::format::{CellDef, Format, Table};
+
+/// Where a value or a finding came from in the user's own file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Location {
+    /// What `sheet` names: a worksheet, a table of a document, or a page.
+    pub kind: PlaceKind,
+    /// The sheet's name, or `表格2` / `第4页` for published reports.
+    pub sheet: String,
+    /// Zero-based row within the sheet (or the table's grid).
+    pub row: u32,
+    /// Zero-based column within the sheet (or the table's grid).
+    pub col: u32,
+}
+
+/// What kind of place a [`Location`] is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceKind {
+    /// A worksheet of a workbook: the address is an A1 cell.
+    Sheet,
+    /// A table of a web page or Word document: row and column of its grid.
+    Table,
+    /// A page of a PDF: row and column of the table grid rebuilt on it.
+    Page,
+}
+
+impl Location {
+    /// A worksheet cell, zero-based row and column.
+    pub fn sheet(sheet: &str, row: u32, col: u32) -> Location {
+        Location {
+            kind: PlaceKind::Sheet,
+            sheet: sheet.to_string(),
+            row,
+            col,
+        }
+    }
+
+    /// The A1 address of the cell (`C7`).
+    ///
+    /// ```
+    /// use nianbao::model::Location;
+    /// assert_eq!(Location::sheet("表三", 6, 2).a1(), "C7");
+    /// assert_eq!(Location::sheet("表四", 0, 27).a1(), "AB1");
+    /// ```
+    pub fn a1(&self) -> String {
+        format!("{}{}", column_letters(self.col), self.row + 1)
+    }
+}
+
+impl fmt::Display for Location {
+    /// The place in words a clerk understands: `工作表“表三” C7`, `表格2 第5行第3列`, `第4页 表格第12行第3列`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            PlaceKind::Sheet => write!(f, "工作表“{}” {}", self.sheet, self.a1()),
+            PlaceKind::Table => write!(f, "{} 第{}行第{}列", self.sheet, self.row + 1, self.col + 1),
+            PlaceKind::Page => write!(f, "{} 表格第{}行第{}列", self.sheet, self.row + 1, self.col + 1),
+        }
+    }
+}
+
+/// Spreadsheet column letters for a zero-based column: 0 → `A`, 26 → `AA`.
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// How a cell's text became its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reading {
+    /// A number as written (after normalising spaces, full-width digits, separators, units).
+    Number,
+    /// An empty cell, read as 0.
+    Blank,
+    /// `—`, `-`, `/`, `无`, read as 0.
+    Dash,
+    /// 2019 采购总金额 written without a unit, read as 万元.
+    UnitAssumed,
+    /// Text that is not a number: the value is unknown.
+    NotNumber,
+}
+
+/// One cell's value as read, with the text it came from and where.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Value {
+    /// The number, `None` when the text is not a number.
+    pub number: Option<f64>,
+    /// The cell's text as found (trimmed), for messages.
+    pub raw: String,
+    /// How the text was read.
+    pub reading: Reading,
+    /// Where in the input the value sits.
+    pub at: Option<Location>,
+}
+
+impl Value {
+    /// A plain number with no source (e.g. a sum, or a value set through the library).
+    ///
+    /// ```
+    /// use nianbao::model::Value;
+    /// assert_eq!(Value::number(12.0).number, Some(12.0));
+    /// ```
+    pub fn number(n: f64) -> Value {
+        Value {
+            number: Some(n),
+            raw: format_number(n),
+            reading: Reading::Number,
+            at: None,
+        }
+    }
+}
+
+/// Where the report came from and how its agency, year and layout were decided.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Source {
+    /// The input file as given.
+    pub file: String,
+    /// What kind of input it was: `xlsx`, `xls`, `ods`, `text`, `html`, `docx`, `pdf`, `summary`.
+    pub kind: String,
+    /// Where the agency name came from: `names`, `cover`, `title`, `file_name`, `option`, `none`.
+    pub agency_from: String,
+    /// Where the year came from (same words as `agency_from`).
+    pub year_from: String,
+    /// How the layout was decided: `names`, `labels`, `year`, `option`.
+    pub format_from: String,
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The report is wrong and must be corrected.
+    Error,
+    /// Worth a look; the report may still be right.
+    Warning,
+}
+
+impl Severity {
+    /// `错误` / `警告`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
+/// Something wrong or doubtful in a report, pointing at the cell most likely to be wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable rule id (`T3_BALANCE`, `VALUE_NOT_NUMBER` …).
+    pub rule: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The cell code most likely to be wrong (`t3.results_total.natural`), or the table/row code.
+    pub cell: String,
+    /// The sheet (or table, or page) of that cell in the user's file.
+    pub sheet: Option<String>,
+    /// Its A1 address there.
+    pub a1: Option<String>,
+    /// A Chinese sentence with the numbers.
+    pub message: String,
+    /// Every cell the rule involves.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
+}
+
+/// One agency's annual report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The reporting body (填报单位).
+    pub agency: String,
+    /// The report year (the year reported on, not the year of publication).
+    pub year: i32,
+    /// The layout its tables follow.
+    pub format: Format,
+    /// One entry per cell of `format.cells()`, in that order; `None` where the input lacks the cell.
+    pub cells: Vec<Option<Value>>,
+    /// The six narrative sections (一、总体情况 … 六、其他需要报告的事项), where the input has them.
+    pub sections: [Option<String>; 6],
+    /// Where it came from.
+    pub source: Source,
+}
+
+impl Report {
+    /// An empty report: every cell absent.
+    ///
+    /// ```
+    /// use nianbao::format::Format;
+    /// use nianbao::model::Report;
+    /// let r = Report::new("某某局", 2024, Format::F2021);
+    /// assert_eq!(r.cells.len(), Format::F2021.cells().len());
+    /// assert_eq!(r.get("t3.new.total"), None);
+    /// ```
+    pub fn new(agency: &str, year: i32, format: Format) -> Report {
+        Report {
+            agency: agency.to_string(),
+            year,
+            format,
+            cells: vec![None; format.cells().len()],
+            sections: Default::default(),
+            source: Source::default(),
+        }
+    }
+
+    /// The number in a cell, `None` if the cell is absent or not a number.
+    pub fn get(&self, code: &str) -> Option<f64> {
+        let i = self.format.cell_index(code)?;
+        self.cells[i].as_ref()?.number
+    }
+
+    /// The value of a cell, with its text and location.
+    pub fn value(&self, code: &str) -> Option<&Value> {
+        let i = self.format.cell_index(code)?;
+        self.cells[i].as_ref()
+    }
+
+    /// Sets a cell to a plain number. Returns `false` for a code the layout does not have.
+    ///
+    /// ```
+    /// use nianbao::format::Format;
+    /// use nianbao::model::Report;
+    /// let mut r = Report::new("某某局", 2024, Format::F2021);
+    /// assert!(r.set("t3.new.natural", 5.0));
+    /// assert_eq!(r.get("t3.new.natural"), Some(5.0));
+    /// assert!(!r.set("t2.procurement.amount", 1.0)); // a 2019-only cell
+    /// ```
+    pub fn set(&mut self, code: &str, n: f64) -> bool {
+        match self.format.cell_index(code) {
+            Some(i) => {
+                self.cells[i] = Some(Value::number(n));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Each cell definition with its value, in official order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static CellDef, Option<&Value>)> {
+        self.format.cells().iter().zip(self.cells.iter().map(Option::as_ref))
+    }
+}
+
+/// A number as the report shows it: integers without decimals, amounts with at most 4.
+///
+/// ```
+/// use nianbao::model::format_number;
+/// assert_eq!(format_number(12.0), "12");
+/// assert_eq!(format_number(378.0169), "378.0169");
+/// assert_eq!(format_number(-3.0), "-3");
+/// ```
+pub fn format_number(n: f64) -> String {
+    let r = round4(n);
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Rounds to 4 decimals (1 元 in 万元), the precision of every amount.
+pub fn round4(n: f64) -> f64 {
+    (n * 10_000.0).round() / 10_000.0
+}
+
+/// A JSON number: an integer where the value is whole, else a 4-decimal amount.
+fn json_number(n: f64) -> serde_json::Value {
+    let r = round4(n);
+    if r.fract() == 0.0 && r.abs() < 9.0e15 {
+        serde_json::Value::from(r as i64)
+    } else {
+        serde_json::Number::from_f64(r).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+/// The cells of one table as nested JSON (`{row: {col: n}}`, or `{col: n}` for 表四).
+pub fn table_json(report: &Report, table: Table) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for (def, value) in report.iter().filter(|(d, _)| d.table == table) {
+        let n = value
+            .and_then(|v| v.number)
+            .map_or(serde_json::Value::Null, json_number);
+        if def.row.is_empty() {
+            out.insert(def.col.to_string(), n);
+        } else {
+            let row = out
+                .entry(def.row.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(m) = row {
+                m.insert(def.col.to_string(), n);
+            }
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+/// The section codes `s1` … `s6`, in order.
+pub const SECTION_CODES: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+
+impl Serialize for Report {
+    /// The report part of the JSON contract: `agency`, `year`, `format`, `t2`, `t3`, `t4`,
+    /// `sections` (only where the input had text), `source`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("agency", &self.agency)?;
+        m.serialize_entry("year", &self.year)?;
+        m.serialize_entry("format", &self.format)?;
+        for t in Table::ALL {
+            m.serialize_entry(t.code(), &table_json(self, t))?;
+        }
+        if self.sections.iter().any(Option::is_some) {
+            let sections: serde_json::Map<String, serde_json::Value> = SECTION_CODES
+                .iter()
+                .zip(&self.sections)
+                .filter_map(|(c, s)| Some((c.to_string(), s.clone()?.into())))
+                .collect();
+            m.serialize_entry("sections", &sections)?;
+        }
+        m.serialize_entry("source", &self.source)?;
+        m.end()
+    }
+}

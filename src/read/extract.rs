@@ -1,0 +1,655 @@
+//! The label matcher: finds the three tables in a document's grids and reads them into a report.
+//!
+//! Nothing here depends on the input kind. Tables are found by their labels, anywhere in any grid:
+//! 表三 by its applicant columns (自然人 …) and row labels, 表二 by each row label and the nearest
+//! column header above it, 表四 by 行政复议 and its leaf headers. A row's values are placed under
+//! the columns by the header's positions where those line up, else by their order in the row; a row
+//! whose values can be placed neither way is an error, never a guess. Our own templates carry a
+//! defined name per input cell and are read by those names instead.
+
+use std::collections::HashMap;
+
+use super::label::{normalize, score_normalized, MATCH};
+use super::value::parse;
+use super::{Document, Grid, GridCell, Options};
+use crate::error::ErrorKind;
+use crate::format::{Format, Layout, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
+use crate::model::{Report, Value};
+
+/// The prefix of the defined names our templates give their input cells (`NB.t3.new.natural`).
+pub const NAME_PREFIX: &str = "NB.";
+/// Defined name of the template's agency cell.
+pub const NAME_AGENCY: &str = "NB.agency";
+/// Defined name of the template's year cell.
+pub const NAME_YEAR: &str = "NB.year";
+
+/// Reads the report out of a document. `file_stem` is the input's file name without extension,
+/// the last resort for agency and year.
+pub fn extract(doc: &Document, file_stem: &str, options: &Options) -> Result<Report, ErrorKind> {
+    let grids = Grids::new(doc);
+    let named = doc
+        .names
+        .iter()
+        .any(|(n, _)| n.starts_with(NAME_PREFIX) && n.matches('.').count() >= 2);
+    let (mut report, format_from) = if named {
+        (from_names(doc, &grids, options), "names")
+    } else {
+        from_labels(doc, &grids, options)?
+    };
+    report.source.format_from = format_from.to_string();
+    identify(&mut report, doc, &grids, file_stem, options, named);
+    Ok(report)
+}
+
+/// The grids of a document with each cell's normalized text computed once.
+struct Grids<'a> {
+    grids: Vec<(&'a Grid, Vec<String>)>,
+}
+
+/// A cell of some grid with its normalized text.
+#[derive(Clone, Copy)]
+struct Found<'a> {
+    grid: usize,
+    cell: &'a GridCell,
+    norm: &'a str,
+}
+
+impl<'a> Grids<'a> {
+    fn new(doc: &'a Document) -> Grids<'a> {
+        Grids {
+            grids: doc
+                .grids
+                .iter()
+                .map(|g| (g, g.cells().iter().map(|c| normalize(&c.text)).collect()))
+                .collect(),
+        }
+    }
+
+    /// Every text cell of every grid.
+    fn all(&self) -> impl Iterator<Item = Found<'_>> {
+        self.grids.iter().enumerate().flat_map(|(gi, (g, norms))| {
+            g.cells()
+                .iter()
+                .zip(norms)
+                .filter(|(c, n)| c.number.is_none() && !n.is_empty())
+                .map(move |(cell, norm)| Found { grid: gi, cell, norm })
+        })
+    }
+
+    fn grid(&self, i: usize) -> &'a Grid {
+        self.grids[i].0
+    }
+
+    /// The normalized text of a cell of grid `gi`.
+    fn norm_of(&self, gi: usize, cell: &GridCell) -> &str {
+        let (g, norms) = &self.grids[gi];
+        let idx = g
+            .cells()
+            .binary_search_by_key(&(cell.row, cell.col), |c| (c.row, c.col))
+            .unwrap_or(usize::MAX);
+        norms.get(idx).map_or("", String::as_str)
+    }
+
+    /// The cells scoring at least [`MATCH`] against `label`, best first.
+    fn matching(&self, label: &str) -> Vec<(f32, Found<'_>)> {
+        let label = normalize(label);
+        let mut out: Vec<(f32, Found<'_>)> = self
+            .all()
+            .filter_map(|f| {
+                let s = score_normalized(f.norm, &label);
+                (s >= MATCH).then_some((s, f))
+            })
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out
+    }
+}
+
+/// Which layout the labels found belong to: the one whose own labels occur more often.
+fn detect_format(grids: &Grids) -> Option<Format> {
+    let hits = |f: Format| {
+        let sigs: Vec<String> = f.layout().signatures.iter().map(|s| normalize(s)).collect();
+        grids
+            .all()
+            .filter(|c| sigs.iter().any(|s| c.norm.contains(s.as_str())))
+            .count()
+    };
+    let (a, b) = (hits(Format::F2019), hits(Format::F2021));
+    match a.cmp(&b) {
+        std::cmp::Ordering::Greater => Some(Format::F2019),
+        std::cmp::Ordering::Less => Some(Format::F2021),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Reads the tables by their labels.
+fn from_labels(doc: &Document, grids: &Grids, options: &Options) -> Result<(Report, &'static str), ErrorKind> {
+    let (format, format_from) = match options.format {
+        Some(f) => (f, "option"),
+        None => match detect_format(grids) {
+            Some(f) => (f, "labels"),
+            None => {
+                let year = options.year.or_else(|| title_year(doc, grids));
+                (year.map_or(Format::F2021, Format::for_year), "year")
+            }
+        },
+    };
+    let mut report = Report::new("", 0, format);
+    let layout = format.layout();
+    let mut found = 0;
+    found += read_t3(grids, layout, &mut report)?;
+    found += read_t2(grids, layout, &mut report)?;
+    found += read_t4(grids, &mut report)?;
+    if found == 0 {
+        return Err(ErrorKind::NoTables);
+    }
+    Ok((report, format_from))
+}
+
+/// Stores a row's cells into the report, parsing each by its kind.
+fn store(report: &mut Report, codes: &[String], cells: &[Option<&GridCell>]) {
+    let layout = report.format.layout();
+    for (code, cell) in codes.iter().zip(cells) {
+        let (Some(i), Some(cell)) = (report.format.cell_index(code), cell) else {
+            continue;
+        };
+        let kind = report.format.cells()[i].kind;
+        let (number, reading) = parse(&cell.text, cell.number, kind, layout.amount_unit_in_header);
+        report.cells[i] = Some(Value {
+            number,
+            raw: cell.text.trim().to_string(),
+            reading,
+            at: Some(cell.at.clone()),
+        });
+    }
+}
+
+/// A column header found in a grid: its first and last column.
+type Span = Option<(u32, u32)>;
+
+/// Places the values of row `r` (from column `from` on) under `headers`.
+///
+/// Where the grid's columns line up and every header found covers a distinct cell of the row, the
+/// headers' positions decide (so inserted or reordered columns are read right). Otherwise the
+/// values are taken in order, which needs exactly as many as there are columns.
+fn place<'g>(
+    grid: &'g Grid,
+    r: u32,
+    from: u32,
+    headers: &[Span],
+    what: (&'static str, &str),
+) -> Result<Vec<Option<&'g GridCell>>, ErrorKind> {
+    // Values right of the last header are not the table's (a note, a check column) — unless a
+    // header is missing, when the row's own cells must tell.
+    let right = headers
+        .iter()
+        .map(|h| h.map(|h| h.1))
+        .collect::<Option<Vec<u32>>>()
+        .and_then(|v| v.into_iter().max());
+    let values: Vec<&GridCell> = grid
+        .row(r)
+        .iter()
+        .filter(|c| c.col >= from && (!grid.positional || right.is_none_or(|e| c.col <= e)))
+        .collect();
+    let positions = grid.positional.then(|| by_position(grid, r, from, headers)).flatten();
+    let complete = |p: &Vec<Option<&GridCell>>| p.iter().all(Option::is_some);
+    match positions {
+        Some(p) if complete(&p) => return Ok(p),
+        _ if values.len() == headers.len() => return Ok(values.into_iter().map(Some).collect()),
+        Some(p) if p.iter().any(Option::is_some) => return Ok(p),
+        _ => {}
+    }
+    let at = values.first().map_or_else(|| grid.name.clone(), |c| c.at.to_string());
+    Err(ErrorKind::Unplaced {
+        table: what.0,
+        row: what.1.to_string(),
+        found: values.len(),
+        expected: headers.len(),
+        at,
+    })
+}
+
+/// The one cell whose normalized text is `text`: the header a table is found by. A header written
+/// into each cell of a range instead of merging it (`行政复议` five times in a row) counts once.
+fn anchor<'a>(grids: &'a Grids, text: &str, what: &str) -> Result<Option<Found<'a>>, ErrorKind> {
+    let all: Vec<Found> = grids.all().filter(|f| f.norm == text).collect();
+    let continues = |f: &Found, g: &Found| {
+        f.grid == g.grid
+            && ((f.cell.row == g.cell.row && g.cell.col + g.cell.cols == f.cell.col)
+                || (f.cell.col == g.cell.col && g.cell.row + g.cell.rows == f.cell.row))
+    };
+    let heads: Vec<Found> = all
+        .iter()
+        .filter(|f| !all.iter().any(|g| continues(f, g)))
+        .copied()
+        .collect();
+    match heads.as_slice() {
+        [] => Ok(None),
+        [a] => Ok(Some(*a)),
+        [a, b, ..] => Err(ErrorKind::Duplicate {
+            what: what.to_string(),
+            first: a.cell.at.to_string(),
+            second: b.cell.at.to_string(),
+        }),
+    }
+}
+
+/// The cells of row `r` under each header found, if each found header covers a distinct cell
+/// starting in that row; `None` where they do not line up.
+fn by_position<'g>(grid: &'g Grid, r: u32, from: u32, headers: &[Span]) -> Option<Vec<Option<&'g GridCell>>> {
+    let mut picked: Vec<Option<&GridCell>> = Vec::with_capacity(headers.len());
+    for h in headers {
+        let cell = match h {
+            Some((start, _)) => {
+                let c = grid.at(r, *start)?;
+                let taken = picked.iter().flatten().any(|p| std::ptr::eq(*p, c));
+                if c.row != r || c.col < from || taken {
+                    return None;
+                }
+                Some(c)
+            }
+            None => None,
+        };
+        picked.push(cell);
+    }
+    Some(picked)
+}
+
+/// The one cell matching `label` best, or an error if two places match equally well.
+fn unique<'a>(matches: &[(f32, Found<'a>)], what: impl Fn() -> String) -> Result<Option<Found<'a>>, ErrorKind> {
+    let Some((best, first)) = matches.first() else {
+        return Ok(None);
+    };
+    if let Some((s, second)) = matches.get(1) {
+        if s == best {
+            return Err(ErrorKind::Duplicate {
+                what: what(),
+                first: first.cell.at.to_string(),
+                second: second.cell.at.to_string(),
+            });
+        }
+    }
+    Ok(Some(*first))
+}
+
+/// 表三: columns from the applicant header, rows from their labels. Returns 1 if found.
+fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize, ErrorKind> {
+    let Some(anchor) = anchor(grids, "自然人", "表三（“自然人”列）")? else {
+        return Ok(0);
+    };
+    let grid = grids.grid(anchor.grid);
+    let band = anchor.cell.row.saturating_sub(3)..=anchor.cell.row + 3;
+    // Column headers: each label's best cell in the header band, right of 自然人 where columns line up.
+    let mut headers: Vec<Span> = Vec::with_capacity(T3_COLUMNS.len());
+    let mut header_bottom = anchor.cell.row;
+    for col in T3_COLUMNS {
+        let label = normalize(col.label);
+        let best = grid
+            .cells()
+            .iter()
+            .filter(|c| band.contains(&c.row) && (!grid.positional || c.col >= anchor.cell.col))
+            .filter_map(|c| {
+                let s = score_normalized(grids.norm_of(anchor.grid, c), &label);
+                (s >= MATCH).then_some((s, c))
+            })
+            .max_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(b.1.row.cmp(&a.1.row))
+                    .then(b.1.col.cmp(&a.1.col))
+            });
+        headers.push(best.map(|(_, c)| {
+            header_bottom = header_bottom.max(c.row + c.rows - 1);
+            (c.col, c.last_col())
+        }));
+    }
+    let data_start = anchor.cell.col;
+    // Row labels below the header, until 四、结转下年度继续办理 or the next table.
+    let stops: Vec<String> = ["行政复议", "信息内容", "第二十条第(一)项"]
+        .iter()
+        .map(|s| normalize(s))
+        .collect();
+    let labels: Vec<(String, &'static str)> = layout
+        .t3_rows
+        .iter()
+        .map(|r| (normalize(r.label), r.code))
+        .chain(layout.t3_groups.iter().map(|g| (normalize(g.label), g.code)))
+        .collect();
+    let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::new();
+    for r in grid.rows().filter(|&r| r > header_bottom) {
+        let line = grid.line(r);
+        if line
+            .iter()
+            .any(|c| stops.contains(&grids.norm_of(anchor.grid, c).to_string()))
+        {
+            break;
+        }
+        // The row's leaf label: the rightmost label cell that names a row.
+        let leaf = line
+            .iter()
+            .filter(|c| c.number.is_none() && (!grid.positional || c.col < data_start))
+            .rev()
+            .find_map(|c| {
+                let norm = grids.norm_of(anchor.grid, c);
+                let (s, code) = labels
+                    .iter()
+                    .map(|(l, code)| (score_normalized(norm, l), *code))
+                    .max_by(|a, b| a.0.total_cmp(&b.0))?;
+                (s >= MATCH).then_some((code, *c))
+            });
+        let Some((code, cell)) = leaf else { continue };
+        let code = match code {
+            // （六）其他处理 printed as one row in a 2021 report: its numbers are 3.其他's.
+            "g_other" => "other_other",
+            c if layout.t3_groups.iter().any(|g| g.code == c) => continue,
+            c => c,
+        };
+        if let Some((_, _, first)) = rows.get(code) {
+            if code == "other_other" && normalize(&first.text) != normalize(&cell.text) {
+                // The group heading （六）其他处理 beside its own sub-rows: not a row of its own.
+                continue;
+            }
+            return Err(ErrorKind::Duplicate {
+                what: format!("表三“{}”行", cell.text.trim()),
+                first: first.at.to_string(),
+                second: cell.at.to_string(),
+            });
+        }
+        rows.insert(code, (r, cell.last_col(), cell));
+        if code == "carry_forward" {
+            break;
+        }
+    }
+    // A single （六） row only counts when the three sub-rows are absent.
+    if let Some((_, _, c)) = rows.get("other_other") {
+        let single = normalize(&c.text).contains("其他处理");
+        if single && (rows.contains_key("other_no_correction") || rows.contains_key("other_no_fee")) {
+            rows.remove("other_other");
+        }
+    }
+    let mut sorted: Vec<_> = rows.into_iter().collect();
+    sorted.sort_by_key(|(_, (r, _, _))| *r);
+    for (code, (r, after, cell)) in sorted {
+        let cells = place(grid, r, after + 1, &headers, ("表三", cell.text.trim()))?;
+        let codes: Vec<String> = T3_COLUMNS.iter().map(|c| format!("t3.{code}.{}", c.code)).collect();
+        store(report, &codes, &cells);
+    }
+    Ok(1)
+}
+
+/// 表二: each row by its label, its columns from the nearest header row above. Returns 1 if any
+/// row was found.
+fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize, ErrorKind> {
+    let mut found = 0;
+    for block in layout.t2 {
+        let col_labels: Vec<String> = block.columns.iter().map(|c| normalize(c.label)).collect();
+        for row in block.rows {
+            let matches = grids.matching(row.label);
+            let Some(label) = unique(&matches, || format!("表二“{}”行", row.label))? else {
+                continue;
+            };
+            let grid = grids.grid(label.grid);
+            let r = label.cell.row;
+            // The nearest row above (up to 6 rows) holding this block's column labels.
+            let mut headers: Vec<Span> = vec![None; block.columns.len()];
+            for hr in (r.saturating_sub(6)..r).rev() {
+                let mut any = false;
+                for c in grid
+                    .row(hr)
+                    .iter()
+                    .filter(|c| !grid.positional || c.col > label.cell.col)
+                {
+                    let norm = grids.norm_of(label.grid, c);
+                    if let Some(i) = (0..col_labels.len()).find(|&i| score_normalized(norm, &col_labels[i]) >= MATCH) {
+                        headers[i].get_or_insert((c.col, c.last_col()));
+                        any = true;
+                    }
+                }
+                if any {
+                    break;
+                }
+            }
+            let cells = place(grid, r, label.cell.last_col() + 1, &headers, ("表二", row.label))?;
+            let codes: Vec<String> = block
+                .columns
+                .iter()
+                .map(|c| format!("t2.{}.{}", row.code, c.code))
+                .collect();
+            store(report, &codes, &cells);
+            found = 1;
+        }
+    }
+    Ok(found)
+}
+
+/// 表四: the header under 行政复议, then the first row of values below it. Returns 1 if found.
+fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
+    let Some(anchor) = anchor(grids, "行政复议", "表四（“行政复议”表头）")? else {
+        return Ok(0);
+    };
+    let grid = grids.grid(anchor.grid);
+    let per_group = T4_COLUMNS.len() / T4_GROUPS.len();
+    let leaf_labels: Vec<String> = T4_COLUMNS[..per_group].iter().map(|c| normalize(c.label)).collect();
+    // Leaf headers (结果维持 … 总计) in the rows just below the anchor, in reading order.
+    let mut leaves: Vec<(usize, &GridCell)> = Vec::new();
+    let mut last_header_row = anchor.cell.row;
+    for r in grid
+        .rows()
+        .filter(|&r| r >= anchor.cell.row && r <= anchor.cell.row + 4)
+    {
+        for c in grid
+            .row(r)
+            .iter()
+            .filter(|c| !grid.positional || c.col >= anchor.cell.col)
+        {
+            let norm = grids.norm_of(anchor.grid, c);
+            if let Some(i) = (0..leaf_labels.len()).find(|&i| score_normalized(norm, &leaf_labels[i]) >= MATCH) {
+                leaves.push((i, c));
+                last_header_row = last_header_row.max(c.row + c.rows - 1);
+            }
+        }
+    }
+    if grid.positional {
+        leaves.sort_by_key(|(_, c)| c.col);
+    }
+    // Assign leaves to groups in official order: five a group.
+    let mut headers: Vec<Span> = vec![None; T4_COLUMNS.len()];
+    if leaves.len() == T4_COLUMNS.len() {
+        for (n, (i, c)) in leaves.iter().enumerate() {
+            headers[n / per_group * per_group + i] = Some((c.col, c.last_col()));
+        }
+    }
+    // The values: the first row below the header with something in it, from 行政复议's column on.
+    let Some(r) = grid
+        .rows()
+        .find(|&r| r > last_header_row && !grid.row(r).iter().all(GridCell::is_blank))
+    else {
+        return Ok(1);
+    };
+    let from = if grid.positional { anchor.cell.col } else { 0 };
+    let cells = place(grid, r, from, &headers, ("表四", "数据行"))?;
+    let codes: Vec<String> = T4_COLUMNS.iter().map(|c| format!("t4.{}", c.code)).collect();
+    store(report, &codes, &cells);
+    Ok(1)
+}
+
+/// Reads our own template by its defined names: exact, whatever the layout looks like.
+fn from_names(doc: &Document, grids: &Grids, options: &Options) -> Report {
+    let lookup = |name: &str| -> Option<&GridCell> {
+        let (_, at) = doc.names.iter().find(|(n, _)| n == name)?;
+        let (_, (grid, _)) = grids.grids.iter().enumerate().find(|(_, (g, _))| g.name == at.sheet)?;
+        grid.at(at.row, at.col).filter(|c| c.row == at.row && c.col == at.col)
+    };
+    let format = options.format.unwrap_or_else(|| {
+        let has_2019 = doc.names.iter().any(|(n, _)| n == "NB.t2.procurement.amount");
+        if has_2019 {
+            Format::F2019
+        } else {
+            Format::F2021
+        }
+    });
+    let mut report = Report::new("", 0, format);
+    let codes: Vec<String> = format.cells().iter().map(|c| c.code.clone()).collect();
+    let cells: Vec<Option<&GridCell>> = codes.iter().map(|c| lookup(&format!("{NAME_PREFIX}{c}"))).collect();
+    store(&mut report, &codes, &cells);
+    report
+}
+
+/// Words that introduce the agency on a cover sheet.
+const AGENCY_KEYS: &[&str] = &["填报单位", "报送单位", "报告单位", "单位名称", "填报机关", "单位"];
+/// Words that introduce the year on a cover sheet.
+const YEAR_KEYS: &[&str] = &["报告年度", "填报年度", "统计年度", "年度"];
+/// The phrase every report title ends with.
+const TITLE: &str = "政府信息公开工作年度报告";
+
+/// Decides agency and year: option, our template's names, a cover cell, the title, the file name.
+fn identify(report: &mut Report, doc: &Document, grids: &Grids, stem: &str, options: &Options, named: bool) {
+    let mut agency: Option<(String, &str)> = options.agency.clone().map(|a| (a, "option"));
+    let mut year: Option<(i32, &str)> = options.year.map(|y| (y, "option"));
+    if named {
+        let name_text = |name: &str| {
+            let (_, at) = doc.names.iter().find(|(n, _)| n == name)?;
+            let grid = doc.grids.iter().find(|g| g.name == at.sheet)?;
+            let c = grid.at(at.row, at.col)?;
+            let t = c.text.trim().to_string();
+            (!t.is_empty()).then_some(t)
+        };
+        if agency.is_none() {
+            agency = name_text(NAME_AGENCY).map(|a| (a, "names"));
+        }
+        if year.is_none() {
+            year = name_text(NAME_YEAR).and_then(|y| find_year(&y)).map(|y| (y, "names"));
+        }
+    }
+    if agency.is_none() {
+        agency = cover_value(grids, AGENCY_KEYS).map(|a| (a, "cover"));
+    }
+    if year.is_none() {
+        year = cover_value(grids, YEAR_KEYS)
+            .and_then(|y| find_year(&y))
+            .map(|y| (y, "cover"));
+    }
+    if agency.is_none() || year.is_none() {
+        if let Some((a, y)) = title(doc, grids) {
+            if agency.is_none() {
+                agency = a.map(|a| (a, "title"));
+            }
+            if year.is_none() {
+                year = y.map(|y| (y, "title"));
+            }
+        }
+    }
+    if agency.is_none() || year.is_none() {
+        let (a, y) = parse_title(stem);
+        if agency.is_none() {
+            agency = Some((a.unwrap_or_else(|| stem.trim().to_string()), "file_name"));
+        }
+        if year.is_none() {
+            year = y.map(|y| (y, "file_name"));
+        }
+    }
+    let (a, af) = agency.unwrap_or_default();
+    let (y, yf) = year.unwrap_or((0, "none"));
+    report.agency = a;
+    report.year = y;
+    report.source.agency_from = af.to_string();
+    report.source.year_from = yf.to_string();
+}
+
+/// The value beside a cover label (`填报单位：XX局`, or `填报单位` | `XX局`).
+fn cover_value(grids: &Grids, keys: &[&str]) -> Option<String> {
+    for key in keys {
+        for f in grids.all() {
+            let Some(rest) = f.norm.strip_prefix(key) else { continue };
+            let rest = rest.trim_start_matches([':', '：']);
+            if !rest.is_empty() && f.norm.len() > key.len() {
+                let original = f.cell.text.trim();
+                let tail = original
+                    .split_once(['：', ':'])
+                    .map_or(rest.to_string(), |(_, t)| t.trim().to_string());
+                return Some(tail);
+            }
+            if !rest.is_empty() {
+                continue;
+            }
+            let grid = grids.grid(f.grid);
+            let value = grid
+                .row(f.cell.row)
+                .iter()
+                .find(|c| c.col > f.cell.last_col() && !c.is_blank())?;
+            return Some(value.text.trim().to_string());
+        }
+    }
+    None
+}
+
+/// The report's title, from the grids' cells or the paragraphs, parsed into agency and year.
+fn title(doc: &Document, grids: &Grids) -> Option<(Option<String>, Option<i32>)> {
+    let texts = grids
+        .all()
+        .map(|f| f.cell.text.clone())
+        .chain(doc.paragraphs.iter().take(20).cloned());
+    let mut previous: Option<String> = None;
+    for t in texts {
+        if normalize(&t).contains(TITLE) || normalize(&t).contains("年报") {
+            let (a, y) = parse_title(&t);
+            let a = a.or_else(|| previous.clone());
+            if a.is_some() || y.is_some() {
+                return Some((a, y));
+            }
+        }
+        let trimmed = t.trim();
+        if !trimmed.is_empty() && trimmed.chars().count() <= 40 {
+            previous = Some(trimmed.to_string());
+        }
+    }
+    None
+}
+
+/// Only the year of the title, to choose a layout when no label decides it.
+fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
+    title(doc, grids).and_then(|(_, y)| y)
+}
+
+/// `XX区住房和城乡建设局2024年政府信息公开工作年度报告` → (`XX区住房和城乡建设局`, 2024).
+///
+/// ```
+/// use nianbao::read::extract::parse_title;
+/// assert_eq!(parse_title("平潭综合实验区2024年度政府信息公开工作年度报告"), (Some("平潭综合实验区".into()), Some(2024)));
+/// assert_eq!(parse_title("某某镇2022年报"), (Some("某某镇".into()), Some(2022)));
+/// assert_eq!(parse_title("2024 年政府信息公开工作年度报告"), (None, Some(2024)));
+/// ```
+pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found: Option<(usize, i32)> = None;
+    for i in 0..chars.len().saturating_sub(3) {
+        let window: String = chars[i..i + 4].iter().collect();
+        let next = chars[i + 4..].iter().find(|c| !c.is_whitespace());
+        let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        if !before_digit && window.chars().all(|c| c.is_ascii_digit()) && matches!(next, Some('年')) {
+            if let Ok(y) = window.parse::<i32>() {
+                if (2000..=2100).contains(&y) {
+                    found = Some((i, y));
+                    break;
+                }
+            }
+        }
+    }
+    let Some((i, y)) = found else {
+        return (None, None);
+    };
+    let agency: String = chars[..i].iter().collect();
+    let agency = agency
+        .trim()
+        .trim_start_matches("关于")
+        .trim_end_matches(['/', '／', '-', '_', ' ', '\u{3000}'])
+        .trim()
+        .to_string();
+    ((!agency.is_empty()).then_some(agency), Some(y))
+}
+
+/// The first plausible report year in a text (`2023`, `2023年`, `2023年度`).
+fn find_year(text: &str) -> Option<i32> {
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    let y = digits.get(..4)?.parse::<i32>().ok()?;
+    (2000..=2100).contains(&y).then_some(y)
+}

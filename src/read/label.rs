@@ -1,0 +1,173 @@
+//! Label matching: how a cell's text is compared with an official label.
+//!
+//! Real tables write the official labels with stray spaces and line breaks, full-width or half-width
+//! punctuation, numbering present, absent or in another style (`1.`, `1、`, `1．`), 其它 for 其他,
+//! annotations after the label and the odd typo. [`normalize`] removes what does not matter,
+//! [`split_numbering`] separates the numbering, and [`score`] says how well a cell's text matches a
+//! label, so one matcher serves every reader.
+
+/// Folds a text for comparison: full-width ASCII to half-width, no whitespace (also U+3000 and
+/// no-break space), no quotes, `其它` → `其他`, `、`/`．` after a number → `.`, ASCII lowercase.
+///
+/// ```
+/// use nianbao::read::label::normalize;
+/// assert_eq!(normalize("（一）予以 公开"), "(一)予以公开");
+/// assert_eq!(normalize("商业\n企业"), "商业企业");
+/// assert_eq!(normalize("3．危及“三安全一稳定”"), "3.危及三安全一稳定");
+/// assert_eq!(normalize("其它"), "其他");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '、' if out.chars().last().is_some_and(|p| p.is_ascii_digit()) => '.',
+            '。' if out.chars().last().is_some_and(|p| p.is_ascii_digit()) => '.',
+            '﹙' => '(',
+            '﹚' => ')',
+            '【' | '〔' => '[',
+            '】' | '〕' => ']',
+            _ => c,
+        };
+        if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '“' | '”' | '"' | '‘' | '’' | '\'') {
+            continue;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out.replace("其它", "其他")
+}
+
+const CN_DIGITS: &str = "一二三四五六七八九十";
+
+/// Splits a normalized label into its numbering (`一.`/`一、`, `(一)`, `1.`) and the rest.
+///
+/// ```
+/// use nianbao::read::label::{normalize, split_numbering};
+/// assert_eq!(split_numbering(&normalize("（三）不予公开")), ("(三)", "不予公开"));
+/// assert_eq!(split_numbering(&normalize("1、属于国家秘密")), ("1.", "属于国家秘密"));
+/// assert_eq!(split_numbering(&normalize("一、本年新收")), ("一、", "本年新收"));
+/// assert_eq!(split_numbering("规章"), ("", "规章"));
+/// ```
+pub fn split_numbering(s: &str) -> (&str, &str) {
+    let bytes_of = |n: usize| s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    let chars: Vec<char> = s.chars().take(6).collect();
+    // (一) / (1)
+    if chars.first() == Some(&'(') {
+        let n = chars[1..]
+            .iter()
+            .take_while(|c| CN_DIGITS.contains(**c) || c.is_ascii_digit())
+            .count();
+        if n > 0 && chars.get(1 + n) == Some(&')') {
+            let end = bytes_of(n + 2);
+            return (&s[..end], &s[end..]);
+        }
+    }
+    // 一、 / 1. / 1) / 1,
+    let n = chars
+        .iter()
+        .take_while(|c| CN_DIGITS.contains(**c) || c.is_ascii_digit())
+        .count();
+    if n > 0 && matches!(chars.get(n), Some('、' | '.' | ',' | ')' | ':')) {
+        let end = bytes_of(n + 1);
+        return (&s[..end], &s[end..]);
+    }
+    ("", s)
+}
+
+/// The core of a normalized label: without numbering and without a trailing note in brackets.
+///
+/// ```
+/// use nianbao::read::label::{core, normalize};
+/// assert_eq!(core(&normalize("（二）部分公开（区分处理的，只计这一情形，不计其他情形）")), "部分公开");
+/// assert_eq!(core(&normalize("现行有效件数（历史累计）")), "现行有效件数");
+/// assert_eq!(core(&normalize("第二十条第（一）项")), "第二十条第(一)项");
+/// ```
+pub fn core(normalized: &str) -> &str {
+    let rest = split_numbering(normalized).1;
+    match rest.find('(') {
+        Some(i) if i > 0 && !rest[..i].ends_with('第') => &rest[..i],
+        _ => rest,
+    }
+}
+
+/// How well a cell's text matches an official label, from 0 (not at all) to 1 (the same).
+///
+/// Both texts are normalized. Exact cores score 1; the same core with a note added or cut scores
+/// 0.9; otherwise the longest common subsequence decides, so a missing or wrong character in a
+/// long label (`其他法律行政止公开`) still matches, and a short label must match exactly.
+///
+/// ```
+/// use nianbao::read::label::score;
+/// assert_eq!(score("1、属于国家秘密", "1.属于国家秘密"), 1.0);
+/// assert!(score("2.其他法律行政止公开", "2.其他法律行政法规禁止公开") > 0.8);
+/// assert!(score("先行有效件数", "现行有效件数") > 0.8);
+/// assert!(score("规章", "规范性文件") < 0.5);
+/// assert!(score("其他", "3.其他") == 1.0);
+/// ```
+pub fn score(cell: &str, label: &str) -> f32 {
+    score_normalized(&normalize(cell), &normalize(label))
+}
+
+/// [`score`] on texts already passed through [`normalize`].
+pub fn score_normalized(cell: &str, label: &str) -> f32 {
+    let (cell_num, cell_rest) = split_numbering(cell);
+    let (label_num, label_rest) = split_numbering(label);
+    if cell_rest.is_empty() {
+        return 0.0;
+    }
+    if cell_rest == label_rest {
+        return if cell_num.is_empty() || label_num.is_empty() || same_numbering(cell_num, label_num) {
+            1.0
+        } else {
+            0.95
+        };
+    }
+    let (cc, lc) = (core(cell), core(label));
+    if !cc.is_empty() && cc == lc {
+        return 0.9;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (cell_rest.chars().collect(), label_rest.chars().collect());
+    let shorter = a.len().min(b.len());
+    if shorter < 4 {
+        return 0.0;
+    }
+    // A label with a note or a qualifier added (`现行有效件数(历史累计)`, `行政规范性文件` for
+    // `规范性文件`), or an official label cut short.
+    let longer = a.len().max(b.len());
+    if (cell_rest.contains(label_rest) || label_rest.contains(cell_rest)) && shorter * 2 >= longer {
+        return 0.85;
+    }
+    let l = lcs(&a, &b);
+    let dice = 2.0 * l as f32 / (a.len() + b.len()) as f32;
+    if dice >= MATCH {
+        dice
+    } else {
+        0.0
+    }
+}
+
+/// Whether two numberings mean the same position (`1.` and `1)`; `(一)` and `(一)`).
+fn same_numbering(a: &str, b: &str) -> bool {
+    let digits = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_digit() || CN_DIGITS.contains(*c))
+            .collect()
+    };
+    digits(a) == digits(b)
+}
+
+/// Length of the longest common subsequence.
+fn lcs(a: &[char], b: &[char]) -> usize {
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for &x in a {
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The smallest score that counts as a match.
+pub const MATCH: f32 = 0.8;

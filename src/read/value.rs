@@ -1,0 +1,90 @@
+//! Cell text to number, by the rules of the spec.
+//!
+//! A value is a number after normalisation: surrounding spaces (also U+3000 and no-break space),
+//! full-width digits and signs, thousands separators, and in amount cells a unit (`万元`, or `元`
+//! divided by 10000). Blank and dash cells read as 0 but are marked so `check` can warn. Anything
+//! else is not a number and is never read as 0.
+
+use crate::format::Kind;
+use crate::model::{round4, Reading};
+
+/// Texts that mean "nothing" and are read as 0 with a warning.
+const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "null", "N/A", "n/a", "—/"];
+
+/// Reads one cell of the given kind.
+///
+/// `unit_in_header` says whether the column header names the unit (2021's 本年收费金额（单位：万元）);
+/// a bare number in an amount column without one is read as 万元 and marked [`Reading::UnitAssumed`].
+///
+/// ```
+/// use nianbao::format::Kind;
+/// use nianbao::model::Reading;
+/// use nianbao::read::value::parse;
+/// assert_eq!(parse("\u{3000}\u{3000}0", None, Kind::Count, true), (Some(0.0), Reading::Number));
+/// assert_eq!(parse("１２", None, Kind::Count, true), (Some(12.0), Reading::Number));
+/// assert_eq!(parse("12,854,581", None, Kind::Count, true), (Some(12854581.0), Reading::Number));
+/// assert_eq!(parse("378.0169万元", None, Kind::Amount, false), (Some(378.0169), Reading::Number));
+/// assert_eq!(parse("27225290916元", None, Kind::Amount, false), (Some(2722529.0916), Reading::Number));
+/// assert_eq!(parse("18651.06", None, Kind::Amount, false), (Some(18651.06), Reading::UnitAssumed));
+/// assert_eq!(parse("+5174", None, Kind::Signed, true), (Some(5174.0), Reading::Number));
+/// assert_eq!(parse("—", None, Kind::Count, true), (Some(0.0), Reading::Dash));
+/// assert_eq!(parse("", None, Kind::Count, true), (Some(0.0), Reading::Blank));
+/// assert_eq!(parse("若干", None, Kind::Count, true), (None, Reading::NotNumber));
+/// assert_eq!(parse("12件", None, Kind::Count, true), (None, Reading::NotNumber));
+/// ```
+pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) -> (Option<f64>, Reading) {
+    let bare = if kind == Kind::Amount && !unit_in_header {
+        Reading::UnitAssumed
+    } else {
+        Reading::Number
+    };
+    if let Some(n) = native {
+        return (Some(n), bare);
+    }
+    let folded = fold(text);
+    if folded.is_empty() {
+        return (Some(0.0), Reading::Blank);
+    }
+    if DASHES.contains(&folded.as_str()) {
+        return (Some(0.0), Reading::Dash);
+    }
+    if kind == Kind::Amount {
+        if let Some(n) = folded.strip_suffix("万元").and_then(number) {
+            return (Some(n), Reading::Number);
+        }
+        if let Some(n) = folded.strip_suffix('元').and_then(number) {
+            return (Some(round4(n / 10_000.0)), Reading::Number);
+        }
+    }
+    match number(&folded) {
+        Some(n) => (Some(n), bare),
+        None => (None, Reading::NotNumber),
+    }
+}
+
+/// Full-width to half-width, no spaces of any kind, no thousands separators, one kind of minus.
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+            '\u{2212}' | '\u{FE63}' => Some('-'),
+            c if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' => None,
+            c => Some(c),
+        })
+        .filter(|&c| c != ',')
+        .collect()
+}
+
+/// A plain decimal number with an optional sign: `12`, `-8`, `+3`, `378.0169`, `.5`.
+fn number(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let ok = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.chars().filter(|&c| c == '.').count() <= 1
+        && digits.chars().any(|c| c.is_ascii_digit());
+    if ok {
+        s.parse::<f64>().ok()
+    } else {
+        None
+    }
+}

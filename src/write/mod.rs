@@ -1,0 +1,57 @@
+//! Writers: the report model out to JSON, CSV, XLSX and HTML, and the one safe way to save a file.
+//!
+//! Every output goes through [`save`]: written to a temporary file in the destination folder, then
+//! renamed over the destination, so a failed run never leaves a half-written file and an existing
+//! output is replaced only as a whole. [`save`] also refuses to write over any input.
+
+pub mod csv;
+pub mod json;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Writes `bytes` to `path` atomically, refusing to replace any of `inputs`.
+///
+/// A missing destination folder is created.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("nianbao-doc-save-{}", std::process::id()));
+/// let out = dir.join("新建文件夹").join("结果.json");
+/// nianbao::write::save(&out, b"{}", &[]).unwrap();
+/// assert_eq!(std::fs::read(&out).unwrap(), b"{}");
+/// // Writing over an input is refused:
+/// assert!(nianbao::write::save(&out, b"[]", &[out.clone()]).is_err());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn save(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
+    let fail = |msg: String| Error::new(path, ErrorKind::Write(msg));
+    if inputs.iter().any(|i| same_file(i, path)) {
+        return Err(Error::new(path, ErrorKind::WouldOverwrite));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| fail(format!("无法创建文件夹“{}”（{e}）", dir.display())))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nianbao-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(format!("无法在“{}”中创建临时文件（{e}）", dir.display())))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail(format!("写入失败（{e}），磁盘可能已满")))?;
+    tmp.persist(path)
+        .map_err(|e| fail(format!("无法保存（{}），文件可能正被 Excel 或 WPS 打开", e.error)))?;
+    Ok(())
+}
+
+/// Whether two paths name the same file (also through `..`, links or case on Windows).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}

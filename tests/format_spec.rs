@@ -1,0 +1,197 @@
+//! Our format tables match the reference `fixtures/spec/formats.json` (a copy of the shared spec)
+//! code for code and label for label, so the two can never drift apart.
+
+use nianbao::format::{Format, Kind, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS, T4_GROUPS};
+use serde_json::Value;
+
+fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/spec/formats.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn pairs(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn tables_match_the_reference() {
+    let spec = spec();
+    for format in Format::ALL {
+        let s = &spec["formats"][format.code()];
+        let layout = format.layout();
+        let sections: Vec<&str> = s["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(layout.sections.to_vec(), sections, "{format} sections");
+        let blocks = s["t2"]["blocks"].as_array().unwrap();
+        assert_eq!(layout.t2.len(), blocks.len(), "{format} t2 blocks");
+        for (ours, theirs) in layout.t2.iter().zip(blocks) {
+            assert_eq!(ours.article, theirs["article"].as_str().unwrap());
+            let rows: Vec<(String, String)> = ours.rows.iter().map(|r| (r.code.into(), r.label.into())).collect();
+            assert_eq!(rows, pairs(&theirs["rows"]), "{format} {}", ours.article);
+            let cols: Vec<(String, String)> = ours.columns.iter().map(|c| (c.code.into(), c.label.into())).collect();
+            assert_eq!(cols, pairs(&theirs["columns"]), "{format} {}", ours.article);
+        }
+        // Amounts and signed columns.
+        let amounts: Vec<String> = s["t2"]["amount_cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let signed: Vec<&str> = s["t2"]["signed_columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for b in layout.t2 {
+            for r in b.rows {
+                for c in b.columns {
+                    let want = if amounts.contains(&format!("{}.{}", r.code, c.code)) {
+                        Kind::Amount
+                    } else if signed.contains(&c.code) {
+                        Kind::Signed
+                    } else {
+                        Kind::Count
+                    };
+                    assert_eq!(c.kind, want, "{format} t2.{}.{}", r.code, c.code);
+                }
+            }
+        }
+        // 表三 rows with parents, groups, columns, notes.
+        let t3 = &s["t3"];
+        let rows: Vec<(String, String, Option<String>)> = layout
+            .t3_rows
+            .iter()
+            .map(|r| (r.code.into(), r.label.into(), r.parent.map(Into::into)))
+            .collect();
+        let want: Vec<(String, String, Option<String>)> = t3["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["code"].as_str().unwrap().into(),
+                    v["label"].as_str().unwrap().into(),
+                    v["parent"].as_str().map(Into::into),
+                )
+            })
+            .collect();
+        assert_eq!(rows, want, "{format} t3 rows");
+        let groups: Vec<(String, String, Option<String>)> = layout
+            .t3_groups
+            .iter()
+            .map(|r| (r.code.into(), r.label.into(), r.parent.map(Into::into)))
+            .collect();
+        let want: Vec<(String, String, Option<String>)> = t3["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["code"].as_str().unwrap().into(),
+                    v["label"].as_str().unwrap().into(),
+                    v["parent"].as_str().map(Into::into),
+                )
+            })
+            .collect();
+        assert_eq!(groups, want, "{format} t3 groups");
+        let cols: Vec<(String, String, Option<String>)> = T3_COLUMNS
+            .iter()
+            .map(|c| (c.code.into(), c.label.into(), c.group.map(Into::into)))
+            .collect();
+        let want: Vec<(String, String, Option<String>)> = t3["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["code"].as_str().unwrap().into(),
+                    v["label"].as_str().unwrap().into(),
+                    v["group"].as_str().map(Into::into),
+                )
+            })
+            .collect();
+        assert_eq!(cols, want, "{format} t3 columns");
+        assert_eq!(T3_CORNER_NOTE, t3["corner_note"].as_str().unwrap());
+        assert_eq!(T3_COLUMN_GROUP, t3["column_group"].as_str().unwrap());
+        // 表四.
+        let t4 = &s["t4"];
+        let cols: Vec<(String, String, Option<String>)> = T4_COLUMNS
+            .iter()
+            .map(|c| (c.code.into(), c.label.into(), c.group.map(Into::into)))
+            .collect();
+        let want: Vec<(String, String, Option<String>)> = t4["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["code"].as_str().unwrap().into(),
+                    v["label"].as_str().unwrap().into(),
+                    v["group"].as_str().map(Into::into),
+                )
+            })
+            .collect();
+        assert_eq!(cols, want, "t4 columns");
+        let groups: Vec<(String, String, Option<String>)> = T4_GROUPS
+            .iter()
+            .map(|g| (g.code.into(), g.label.into(), g.parent.map(Into::into)))
+            .collect();
+        let want: Vec<(String, String, Option<String>)> = t4["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["code"].as_str().unwrap().into(),
+                    v["label"].as_str().unwrap().into(),
+                    v["parent"].as_str().map(Into::into),
+                )
+            })
+            .collect();
+        assert_eq!(groups, want, "t4 groups");
+    }
+}
+
+#[test]
+fn cell_counts_are_the_official_ones() {
+    // format-notes §3: 2019 has 22 表二 cells and 161 表三 cells, 2021 has 10 and 175; 表四 15.
+    let count = |f: Format, t: &str| f.cells().iter().filter(|c| c.table.code() == t).count();
+    assert_eq!(
+        (
+            count(Format::F2019, "t2"),
+            count(Format::F2019, "t3"),
+            count(Format::F2019, "t4")
+        ),
+        (22, 161, 15)
+    );
+    assert_eq!(
+        (
+            count(Format::F2021, "t2"),
+            count(Format::F2021, "t3"),
+            count(Format::F2021, "t4")
+        ),
+        (10, 175, 15)
+    );
+}
+
+#[test]
+fn result_leaves_are_the_rows_under_results() {
+    let leaves = |f: Format| Format::layout(f).t3_result_leaves().count();
+    assert_eq!(leaves(Format::F2019), 19);
+    assert_eq!(leaves(Format::F2021), 21);
+}
