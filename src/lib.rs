@@ -19,6 +19,7 @@ pub mod error;
 pub mod format;
 pub mod model;
 pub mod read;
+pub mod roster;
 pub mod write;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,128 @@
+//! The roster: which agencies must report, and their category (部门, 街道 …) for subtotals.
+//!
+//! A roster is a CSV (UTF-8, with or without BOM; GBK as saved by older Excel is detected too) or a
+//! workbook whose first sheet has a header row with `单位名称` and optionally `类别`.
+
+use std::path::Path;
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::read::label::normalize;
+
+/// One agency expected to report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Member {
+    /// 单位名称, as written in the roster.
+    pub name: String,
+    /// 类别 (e.g. 部门, 街道), empty if the roster has none.
+    pub category: String,
+}
+
+/// The agencies expected to report, in roster order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roster {
+    /// Members in roster order.
+    pub members: Vec<Member>,
+}
+
+impl Roster {
+    /// Reads a roster file (CSV, xlsx, xls or ods).
+    pub fn read(path: impl AsRef<Path>) -> Result<Roster> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::new(path, ErrorKind::Io(crate::read::io_message(&e))))?;
+        Roster::from_bytes(&bytes).map_err(|k| Error::new(path, k))
+    }
+
+    /// Parses a roster from memory: a workbook if the bytes are one, else CSV text.
+    ///
+    /// ```
+    /// use nianbao::roster::Roster;
+    /// let r = Roster::from_bytes("单位名称,类别\n区财政局,部门\n城关街道,街道\n".as_bytes()).unwrap();
+    /// assert_eq!(r.members.len(), 2);
+    /// assert_eq!(r.members[1].category, "街道");
+    /// assert!(Roster::from_bytes("名称\n区财政局\n".as_bytes()).is_err());
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Roster, ErrorKind> {
+        let rows = if crate::read::detect(bytes).is_ok() {
+            workbook_rows(bytes)?
+        } else {
+            csv_rows(&decode(bytes))?
+        };
+        let mut rows = rows.into_iter().skip_while(|r| r.iter().all(|c| c.trim().is_empty()));
+        let header = rows.next().unwrap_or_default();
+        let find = |key: &str| header.iter().position(|h| normalize(h) == key);
+        let name_col = find("单位名称")
+            .or_else(|| find("单位"))
+            .ok_or_else(|| ErrorKind::Unrecognized("名单第一行应有“单位名称”列（可另加“类别”列）".into()))?;
+        let cat_col = find("类别");
+        let mut members: Vec<Member> = Vec::new();
+        for row in rows {
+            let name = row.get(name_col).map(|s| s.trim().to_string()).unwrap_or_default();
+            if name.is_empty() || members.iter().any(|m| m.name == name) {
+                continue;
+            }
+            let category = cat_col
+                .and_then(|c| row.get(c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            members.push(Member { name, category });
+        }
+        Ok(Roster { members })
+    }
+
+    /// The member an agency name belongs to: the same name once spaces and punctuation are folded.
+    pub fn find(&self, agency: &str) -> Option<&Member> {
+        let key = normalize(agency);
+        self.members.iter().find(|m| normalize(&m.name) == key)
+    }
+}
+
+/// Text of a CSV: UTF-8 (BOM stripped), else GB18030 as older Excel saves it.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, ErrorKind> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            r.map(|rec| rec.iter().map(str::to_string).collect())
+                .map_err(|e| ErrorKind::Corrupt {
+                    kind: "csv",
+                    detail: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+fn workbook_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ErrorKind> {
+    let corrupt = |e: calamine::Error| ErrorKind::Corrupt {
+        kind: "工作簿",
+        detail: e.to_string(),
+    };
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(corrupt)?;
+    let range = match wb.worksheet_range_at(0) {
+        Some(r) => r.map_err(corrupt)?,
+        None => return Ok(Vec::new()),
+    };
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    d => d.to_string(),
+                })
+                .collect()
+        })
+        .collect())
+}
