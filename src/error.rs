@@ -119,7 +119,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "“{}”：{}", self.file, self.kind)
+        if self.file.is_empty() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "“{}”：{}", self.file, self.kind)
+        }
     }
 }
 

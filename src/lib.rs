@@ -17,6 +17,7 @@
 pub mod check;
 pub mod error;
 pub mod format;
+pub mod merge;
 pub mod model;
 pub mod read;
 pub mod roster;

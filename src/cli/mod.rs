@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod merge;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod summary;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,18 @@ use crate::error::{Error, ErrorKind, Result};
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn save(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
+    save_with(path, inputs, |file| {
+        file.write_all(bytes)
+            .map_err(|e| format!("写入失败（{e}），磁盘可能已满"))
+    })
+}
+
+/// Like [`save`], for writers that write a file themselves: `write` gets the temporary file's path
+/// and must fill it; the result is then renamed over `path`. On failure nothing is left behind.
+pub fn save_with<F>(path: &Path, inputs: &[PathBuf], write: F) -> Result<()>
+where
+    F: FnOnce(&mut std::fs::File) -> std::result::Result<(), String>,
+{
     let fail = |msg: String| Error::new(path, ErrorKind::Write(msg));
     if inputs.iter().any(|i| same_file(i, path)) {
         return Err(Error::new(path, ErrorKind::WouldOverwrite));
@@ -40,8 +53,15 @@ pub fn save(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(|e| fail(format!("无法在“{}”中创建临时文件（{e}）", dir.display())))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+    // A temporary file is private (0600) on Unix; the output should have the usual permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    write(tmp.as_file_mut()).map_err(fail)?;
+    tmp.as_file()
+        .sync_all()
         .map_err(|e| fail(format!("写入失败（{e}），磁盘可能已满")))?;
     tmp.persist(path)
         .map_err(|e| fail(format!("无法保存（{}），文件可能正被 Excel 或 WPS 打开", e.error)))?;

@@ -1,0 +1,115 @@
+//! `nianbao merge`: every agency's return in one folder → the district summary workbook.
+//!
+//! Reads all inputs in parallel, checks each, adds up the readable ones (one file per agency: the
+//! newest), and writes the summary workbook plus, on request, its JSON and long CSV. Files that
+//! cannot be read are listed with their error and the summary of the rest is still written; the exit
+//! status is then 1 so scripts notice.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nianbao::merge::{merge, MergeOptions, Status};
+use nianbao::read::collect;
+use nianbao::roster::Roster;
+use nianbao::write::summary::write_summary;
+
+/// 汇总各单位报表，生成全区汇总工作簿。
+///
+/// 把收到的文件（xlsx、xls、ods 等）放在一个文件夹里，指定该文件夹即可；子文件夹一并读取，
+/// 忽略 Excel/WPS 的临时文件（~$ 开头）和隐藏文件。同一单位报了多份时只计最新修改的一份。
+/// 有文件无法读取时照常汇总其余文件，并以退出码 1 结束。
+#[derive(clap::Args)]
+pub struct Args {
+    /// 各单位报表文件或文件夹
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// 汇总工作簿（xlsx）
+    #[arg(short, long)]
+    output: PathBuf,
+    /// 应报送单位名单（CSV 或 xlsx，列：单位名称，可选 类别）
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    /// 汇总单位名称，如“某某区人民政府”
+    #[arg(long, default_value = "全区汇总")]
+    name: String,
+    /// 只汇总该年度的报表（其他年度的文件列出但不计入）
+    #[arg(long)]
+    year: Option<i32>,
+    /// 另存汇总结果 JSON
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// 另存长表 CSV（各单位及合计）
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// CSV 不写 BOM
+    #[arg(long)]
+    no_bom: bool,
+}
+
+pub fn run(args: Args) -> nianbao::Result<ExitCode> {
+    let inputs = collect(&args.files)?;
+    let roster = args.roster.as_ref().map(Roster::read).transpose()?;
+    let options = MergeOptions {
+        roster,
+        name: args.name.clone(),
+        year: args.year,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(inputs.len() as u64)
+    } else {
+        ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::hidden())
+    };
+    if let Ok(style) = ProgressStyle::with_template("读取 {bar:40} {pos}/{len} 份 {elapsed}") {
+        bar.set_style(style);
+    }
+    let merged = merge(&inputs, &options, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let mut outputs = vec![args.output.clone()];
+    write_summary(&merged, &args.output, &inputs)?;
+    if let Some(path) = &args.json {
+        nianbao::write::save(path, merged.json().as_bytes(), &inputs)?;
+        outputs.push(path.clone());
+    }
+    if let Some(path) = &args.csv {
+        nianbao::write::save(path, &merged.csv(!args.no_bom)?, &inputs)?;
+        outputs.push(path.clone());
+    }
+    let count = |s: Status| merged.entries.iter().filter(|e| e.status == s).count();
+    eprintln!(
+        "汇总 {} 份：计入 {}，重复 {}，无法读取 {}{}",
+        merged.entries.len(),
+        count(Status::Counted),
+        count(Status::Superseded),
+        count(Status::Unreadable),
+        if count(Status::OtherYear) > 0 {
+            format!("，年度不符 {}", count(Status::OtherYear))
+        } else {
+            String::new()
+        }
+    );
+    for e in merged.entries.iter().filter(|e| e.error.is_some()) {
+        eprintln!(
+            "  无法读取：{}",
+            e.error.as_ref().map(ToString::to_string).unwrap_or_default()
+        );
+    }
+    if !merged.missing.is_empty() {
+        let names: Vec<&str> = merged.missing.iter().map(|m| m.name.as_str()).collect();
+        eprintln!("  未报送（{} 个）：{}", names.len(), names.join("、"));
+    }
+    if !merged.unexpected.is_empty() {
+        eprintln!("  名单外（已计入）：{}", merged.unexpected.join("、"));
+    }
+    for d in &merged.duplicates {
+        eprintln!("  重复：{} 报送了 {} 份，计入 {}", d.agency, d.files.len(), d.counted);
+    }
+    let written: Vec<String> = outputs.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("已写入：{}", written.join("、"));
+    Ok(if merged.any_unreadable() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,533 @@
+//! Merge: many agencies' returns into one district summary, streaming and in parallel.
+//!
+//! Inputs are read in parallel (rayon); each report is checked at once, and only its numbers and
+//! findings are kept — spilled to an anonymous temporary file — so memory stays flat however many
+//! returns there are. Then the summary is decided from small per-file records: which files count
+//! (one per agency: the most recently modified), who is missing from the roster, who is unexpected,
+//! and the district totals, which obey every rule when the inputs do.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use crate::check::{check, FileCheck};
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::Format;
+use crate::model::{Finding, Report, Severity, Value};
+use crate::read::label::normalize;
+use crate::read::{read_path, Options};
+use crate::roster::{Member, Roster};
+
+/// What a merge is asked to do beyond adding up.
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// Who must report; enables missing/unexpected lists and category subtotals.
+    pub roster: Option<Roster>,
+    /// The name of the summary's agency (e.g. `某某区人民政府`).
+    pub name: String,
+    /// Only reports of this year count; others are listed as excluded.
+    pub year: Option<i32>,
+}
+
+/// What became of one input file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Read and added in.
+    Counted,
+    /// Read, but another file of the same agency was newer and counted instead.
+    Superseded,
+    /// Could not be read.
+    Unreadable,
+    /// Read, but of another year than `--year`.
+    OtherYear,
+}
+
+impl Status {
+    /// The word the 报送情况 sheet shows.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Counted => "已报送",
+            Status::Superseded => "重复（未计入）",
+            Status::Unreadable => "无法读取",
+            Status::OtherYear => "年度不符（未计入）",
+        }
+    }
+}
+
+/// One input file and what was read from it (numbers and findings live in the spill file).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The file.
+    pub file: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it was last modified.
+    pub modified: Option<SystemTime>,
+    /// Agency, year and layout read (unreadable: none).
+    pub agency: Option<String>,
+    /// The report year.
+    pub year: Option<i32>,
+    /// The layout.
+    pub format: Option<Format>,
+    /// Why it could not be read.
+    pub error: Option<Error>,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// What became of it.
+    pub status: Status,
+    /// The roster member it belongs to.
+    pub member: Option<usize>,
+    slot: Option<Slot>,
+}
+
+/// Two or more files of one agency.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Duplicate {
+    /// The agency.
+    pub agency: String,
+    /// Every file of it.
+    pub files: Vec<String>,
+    /// The one counted (the most recently modified).
+    pub counted: String,
+}
+
+/// The result of a merge: totals, per-file records, roster comparison.
+pub struct Merged {
+    /// Every input file, sorted by path.
+    pub entries: Vec<Entry>,
+    /// The district totals as a report.
+    pub total: Report,
+    /// The checks of the totals.
+    pub total_findings: Vec<Finding>,
+    /// The roster, if one was given.
+    pub roster: Option<Roster>,
+    /// Roster members with no readable file.
+    pub missing: Vec<Member>,
+    /// Agencies counted that are not in the roster.
+    pub unexpected: Vec<String>,
+    /// Agencies with more than one file.
+    pub duplicates: Vec<Duplicate>,
+    spill: Spill,
+}
+
+/// Reads, checks and adds up `inputs`. `progress` is called once per file read (from any thread).
+///
+/// Unreadable files are kept as entries with their error; the merge fails only when the readable
+/// reports are of different years or layouts, which cannot be added together.
+pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + Sync)) -> Result<Merged> {
+    let spill = Spill::new()?;
+    let mut entries: Vec<Entry> = inputs
+        .par_iter()
+        .map(|path| {
+            let entry = read_one(path, &spill);
+            progress();
+            entry
+        })
+        .collect::<Result<Vec<Entry>>>()?;
+    entries.sort_by(|a, b| a.file.cmp(&b.file));
+    if let Some(year) = options.year {
+        for e in entries.iter_mut().filter(|e| e.year.is_some_and(|y| y != year)) {
+            e.status = Status::OtherYear;
+        }
+    }
+    let (year, format) = common_kind(&entries, options)?;
+    let duplicates = settle_duplicates(&mut entries);
+    let (missing, unexpected) = match &options.roster {
+        Some(roster) => match_roster(&mut entries, roster),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut total = Report::new(&options.name, year, format);
+    total.source.kind = "summary".into();
+    total.source.file = format!(
+        "{} 份报表",
+        entries.iter().filter(|e| e.status == Status::Counted).count()
+    );
+    for e in entries.iter().filter(|e| e.status == Status::Counted) {
+        let numbers = spill.numbers(e.slot.as_ref())?;
+        add(&mut total, &numbers);
+    }
+    let total_findings = check(&total);
+    Ok(Merged {
+        entries,
+        total,
+        total_findings,
+        roster: options.roster.clone(),
+        missing,
+        unexpected,
+        duplicates,
+        spill,
+    })
+}
+
+/// Reads one file into an entry, spilling its numbers and findings.
+fn read_one(path: &Path, spill: &Spill) -> Result<Entry> {
+    let meta = std::fs::metadata(path).ok();
+    let mut entry = Entry {
+        file: path.to_path_buf(),
+        size: meta.as_ref().map_or(0, |m| m.len()),
+        modified: meta.and_then(|m| m.modified().ok()),
+        agency: None,
+        year: None,
+        format: None,
+        error: None,
+        errors: 0,
+        warnings: 0,
+        status: Status::Unreadable,
+        member: None,
+        slot: None,
+    };
+    match read_path(path, &Options::default()) {
+        Ok(report) => {
+            let check = FileCheck::of(&path.display().to_string(), &report, None);
+            entry.errors = check.count(Severity::Error);
+            entry.warnings = check.count(Severity::Warning);
+            entry.agency = Some(report.agency.clone());
+            entry.year = Some(report.year);
+            entry.format = Some(report.format);
+            entry.status = Status::Counted;
+            let numbers: Vec<f64> = report
+                .cells
+                .iter()
+                .map(|v| v.as_ref().and_then(|v| v.number).unwrap_or(f64::NAN))
+                .collect();
+            entry.slot = Some(spill.put(&numbers, &check.findings)?);
+        }
+        Err(e) => entry.error = Some(e),
+    }
+    Ok(entry)
+}
+
+/// The one year and layout of the reports that count, or an error listing which files are which.
+fn common_kind(entries: &[Entry], options: &MergeOptions) -> Result<(i32, Format)> {
+    let mut groups: Vec<((i32, Format), Vec<&Entry>)> = Vec::new();
+    for e in entries.iter().filter(|e| e.status == Status::Counted) {
+        let key = (e.year.unwrap_or(0), e.format.unwrap_or(Format::F2021));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(e),
+            None => groups.push((key, vec![e])),
+        }
+    }
+    match groups.len() {
+        0 => {
+            let year = options.year.unwrap_or(0);
+            Ok((year, Format::for_year(year)))
+        }
+        1 => Ok(groups[0].0),
+        _ => {
+            groups.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
+            let parts: Vec<String> = groups
+                .iter()
+                .map(|((year, format), list)| {
+                    let names: Vec<String> = list.iter().take(5).map(|e| e.file.display().to_string()).collect();
+                    let more = if list.len() > 5 {
+                        format!(" 等 {} 份", list.len())
+                    } else {
+                        String::new()
+                    };
+                    format!("{year} 年度（{format} 格式）：{}{more}", names.join("、"))
+                })
+                .collect();
+            Err(Error::new(
+                "",
+                ErrorKind::Mismatch(format!(
+                    "报表的年度或格式不一致，不能相加。{}。请移走不属于本次汇总的文件，或用 --year 指定年度",
+                    parts.join("；")
+                )),
+            ))
+        }
+    }
+}
+
+/// One file per agency counts: the most recently modified. Returns the duplicates.
+fn settle_duplicates(entries: &mut [Entry]) -> Vec<Duplicate> {
+    let mut by_agency: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.status == Status::Counted) {
+        by_agency
+            .entry(normalize(e.agency.as_deref().unwrap_or_default()))
+            .or_default()
+            .push(i);
+    }
+    let mut out = Vec::new();
+    let mut groups: Vec<Vec<usize>> = by_agency.into_values().filter(|v| v.len() > 1).collect();
+    groups.sort();
+    for group in groups {
+        let keep = group
+            .iter()
+            .copied()
+            .max_by_key(|&i| (entries[i].modified, entries[i].file.clone()))
+            .unwrap_or(group[0]);
+        for &i in group.iter().filter(|&&i| i != keep) {
+            entries[i].status = Status::Superseded;
+        }
+        out.push(Duplicate {
+            agency: entries[keep].agency.clone().unwrap_or_default(),
+            files: group.iter().map(|&i| entries[i].file.display().to_string()).collect(),
+            counted: entries[keep].file.display().to_string(),
+        });
+    }
+    out
+}
+
+/// Links entries to roster members: by agency name, and for unreadable files by the file name.
+fn match_roster(entries: &mut [Entry], roster: &Roster) -> (Vec<Member>, Vec<String>) {
+    for e in entries.iter_mut() {
+        let name = match &e.agency {
+            Some(a) => a.clone(),
+            None => e
+                .file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        e.member = member_of(roster, &name, e.agency.is_none());
+    }
+    let missing = roster
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !entries.iter().any(|e| e.member == Some(*i)))
+        .map(|(_, m)| m.clone())
+        .collect();
+    let mut unexpected: Vec<String> = entries
+        .iter()
+        .filter(|e| e.status == Status::Counted && e.member.is_none())
+        .filter_map(|e| e.agency.clone())
+        .collect();
+    unexpected.sort();
+    (missing, unexpected)
+}
+
+/// The roster member a name belongs to: the same name, or — for a file name — one containing it.
+fn member_of(roster: &Roster, name: &str, file_name: bool) -> Option<usize> {
+    let key = normalize(name);
+    if let Some(i) = roster.members.iter().position(|m| normalize(&m.name) == key) {
+        return Some(i);
+    }
+    if !file_name {
+        return None;
+    }
+    let hits: Vec<usize> = (0..roster.members.len())
+        .filter(|&i| key.contains(&normalize(&roster.members[i].name)))
+        .collect();
+    match hits.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Adds one report's numbers into the totals (a cell absent everywhere stays absent).
+fn add(total: &mut Report, numbers: &[f64]) {
+    for (cell, n) in total.cells.iter_mut().zip(numbers) {
+        if n.is_nan() {
+            continue;
+        }
+        let sum = cell.as_ref().and_then(|v| v.number).unwrap_or(0.0) + n;
+        *cell = Some(Value::number(crate::model::round4(sum)));
+    }
+}
+
+impl Merged {
+    /// The numbers of a counted (or superseded) entry, in the layout's cell order; NaN = absent.
+    pub fn numbers(&self, entry: &Entry) -> Result<Vec<f64>> {
+        self.spill.numbers(entry.slot.as_ref())
+    }
+
+    /// The findings of an entry's report.
+    pub fn findings(&self, entry: &Entry) -> Result<Vec<FindingRow>> {
+        self.spill.findings(entry.slot.as_ref())
+    }
+
+    /// Entries in summary order: roster order first, then the rest by agency.
+    pub fn ordered(&self) -> Vec<&Entry> {
+        let mut list: Vec<&Entry> = self.entries.iter().collect();
+        list.sort_by(|a, b| {
+            let ka = (
+                a.member.unwrap_or(usize::MAX),
+                a.agency.clone().unwrap_or_default(),
+                a.file.clone(),
+            );
+            let kb = (
+                b.member.unwrap_or(usize::MAX),
+                b.agency.clone().unwrap_or_default(),
+                b.file.clone(),
+            );
+            ka.cmp(&kb)
+        });
+        list
+    }
+
+    /// Whether any input could not be read (merge then exits 1 so scripts notice).
+    pub fn any_unreadable(&self) -> bool {
+        self.entries.iter().any(|e| e.status == Status::Unreadable)
+    }
+
+    /// The JSON of the merge: the report schema for the totals plus `agencies`, `missing`,
+    /// `unexpected`, `duplicates`.
+    pub fn json(&self) -> String {
+        let mut v = serde_json::to_value(crate::write::json::ReportJson {
+            report: &self.total,
+            findings: &self.total_findings,
+        })
+        .unwrap_or_default();
+        let agencies: Vec<serde_json::Value> = self
+            .ordered()
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "agency": e.agency,
+                    "file": e.file.display().to_string(),
+                    "readable": e.status != Status::Unreadable,
+                    "status": e.status,
+                    "error": e.error.as_ref().map(ToString::to_string),
+                    "errors": e.errors,
+                    "warnings": e.warnings,
+                })
+            })
+            .collect();
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("agencies".into(), agencies.into());
+            m.insert(
+                "missing".into(),
+                self.missing.iter().map(|m| m.name.clone()).collect::<Vec<_>>().into(),
+            );
+            m.insert("unexpected".into(), self.unexpected.clone().into());
+            m.insert(
+                "duplicates".into(),
+                serde_json::to_value(&self.duplicates).unwrap_or_default(),
+            );
+        }
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The long CSV of every counted agency, then the totals.
+    pub fn csv(&self, bom: bool) -> Result<Vec<u8>> {
+        let mut reports = Vec::new();
+        for e in self.ordered().into_iter().filter(|e| e.status == Status::Counted) {
+            let mut r = Report::new(
+                e.agency.as_deref().unwrap_or_default(),
+                self.total.year,
+                self.total.format,
+            );
+            for (cell, n) in r.cells.iter_mut().zip(self.numbers(e)?) {
+                if !n.is_nan() {
+                    *cell = Some(Value::number(n));
+                }
+            }
+            reports.push(r);
+        }
+        let mut all: Vec<&Report> = reports.iter().collect();
+        all.push(&self.total);
+        Ok(crate::write::csv::long_csv(&all, bom))
+    }
+}
+
+/// A finding as kept in the spill file: the text columns of the 校验结果 sheet.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FindingRow {
+    /// Rule id.
+    pub rule: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// Cell code.
+    pub cell: String,
+    /// Sheet in the agency's file.
+    pub sheet: Option<String>,
+    /// A1 address there.
+    pub a1: Option<String>,
+    /// The Chinese message.
+    pub message: String,
+}
+
+/// Where one entry's numbers and findings sit in the spill file.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    offset: u64,
+    cells: u32,
+    findings: u32,
+}
+
+/// An anonymous temporary file holding every report's numbers and findings, appended from many
+/// threads and read back one entry at a time. The OS removes it when the merge is dropped.
+struct Spill {
+    file: Mutex<File>,
+}
+
+impl Spill {
+    fn new() -> Result<Spill> {
+        let file = tempfile::tempfile().map_err(|e| {
+            Error::new(
+                std::env::temp_dir(),
+                ErrorKind::Write(format!("无法创建临时文件（{e}）")),
+            )
+        })?;
+        Ok(Spill { file: Mutex::new(file) })
+    }
+
+    fn fail(e: impl std::fmt::Display) -> Error {
+        Error::new(
+            std::env::temp_dir(),
+            ErrorKind::Write(format!("临时文件读写失败（{e}）")),
+        )
+    }
+
+    fn put(&self, numbers: &[f64], findings: &[Finding]) -> Result<Slot> {
+        let mut bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
+        let rows: Vec<FindingRow> = findings
+            .iter()
+            .map(|f| FindingRow {
+                rule: f.rule.to_string(),
+                severity: match f.severity {
+                    Severity::Error => "error".into(),
+                    Severity::Warning => "warning".into(),
+                },
+                cell: f.cell.clone(),
+                sheet: f.sheet.clone(),
+                a1: f.a1.clone(),
+                message: f.message.clone(),
+            })
+            .collect();
+        let json = serde_json::to_vec(&rows).map_err(Spill::fail)?;
+        bytes.extend_from_slice(&json);
+        let mut file = self.file.lock().map_err(Spill::fail)?;
+        let offset = file.seek(SeekFrom::End(0)).map_err(Spill::fail)?;
+        file.write_all(&bytes).map_err(Spill::fail)?;
+        Ok(Slot {
+            offset,
+            cells: numbers.len() as u32,
+            findings: json.len() as u32,
+        })
+    }
+
+    fn bytes(&self, slot: &Slot) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; slot.cells as usize * 8 + slot.findings as usize];
+        let mut file = self.file.lock().map_err(Spill::fail)?;
+        file.seek(SeekFrom::Start(slot.offset)).map_err(Spill::fail)?;
+        file.read_exact(&mut buf).map_err(Spill::fail)?;
+        Ok(buf)
+    }
+
+    fn numbers(&self, slot: Option<&Slot>) -> Result<Vec<f64>> {
+        let Some(slot) = slot else { return Ok(Vec::new()) };
+        let buf = self.bytes(slot)?;
+        Ok(buf[..slot.cells as usize * 8]
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect())
+    }
+
+    fn findings(&self, slot: Option<&Slot>) -> Result<Vec<FindingRow>> {
+        let Some(slot) = slot else { return Ok(Vec::new()) };
+        let buf = self.bytes(slot)?;
+        serde_json::from_slice(&buf[slot.cells as usize * 8..]).map_err(Spill::fail)
+    }
+}

@@ -1,0 +1,504 @@
+//! The district summary workbook that `merge` writes.
+//!
+//! Sheets: 汇总 (the totals in the official layout), 分单位明细 (one row per agency, every cell a
+//! column), 分类小计 (per roster category), 校验结果 (every finding), 报送情况 (who reported, who did
+//! not), 图表. The per-agency sheets are written in rust_xlsxwriter's constant-memory mode, row by
+//! row from the merge's spill file, so thousands of agencies do not fill memory.
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{
+    Chart, ChartType, ExcelDateTime, Format as Style, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::check::cell_name;
+use crate::error::Result;
+use crate::format::{CellDef, Format, Table, T3_COLUMNS, T4_COLUMNS};
+use crate::merge::{Entry, Merged, Status};
+use crate::model::Report;
+
+/// Writes the summary workbook of `merged` to `path` (atomically, never over an input).
+pub fn write_summary(merged: &Merged, path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    super::save_with(path, inputs, |file| {
+        let mut wb = build(merged).map_err(|e| format!("生成工作簿失败（{e}）"))?;
+        wb.save_to_writer(file).map_err(|e| format!("写入失败（{e}）"))
+    })
+}
+
+/// Shared looks.
+struct Styles {
+    header: Style,
+    text: Style,
+    number: Style,
+    total: Style,
+    bad: Style,
+    date: Style,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let base = Style::new()
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_border(FormatBorder::Thin);
+        Styles {
+            header: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#DDEBF7"),
+            text: base.clone(),
+            number: base.clone().set_num_format("0.####"),
+            total: base
+                .clone()
+                .set_bold()
+                .set_num_format("0.####")
+                .set_background_color("#FFF2CC"),
+            bad: base.clone().set_font_color("#C00000"),
+            date: base.set_num_format("yyyy-mm-dd hh:mm"),
+        }
+    }
+}
+
+fn build(merged: &Merged) -> std::result::Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let styles = Styles::new();
+    let total = &merged.total;
+    let ordered = merged.ordered();
+    detail(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+    if merged
+        .roster
+        .as_ref()
+        .is_some_and(|r| r.members.iter().any(|m| !m.category.is_empty()))
+    {
+        categories(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+    }
+    findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+    reporting(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+    charts(wb.add_worksheet(), merged, &ordered, &styles)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(format!(
+        "{} {} 年度政府信息公开工作年度报告汇总",
+        total.agency, total.year
+    )));
+    Ok(wb)
+}
+
+/// Columns before the cells in 分单位明细.
+const LEAD: &[(&str, f64)] = &[
+    ("序号", 6.0),
+    ("单位名称", 28.0),
+    ("类别", 8.0),
+    ("报送情况", 10.0),
+    ("错误", 6.0),
+    ("警告", 6.0),
+    ("文件", 30.0),
+];
+
+/// The two header rows over the cell columns: what the row is, then the column label.
+fn cell_headers(format: Format, def: &CellDef) -> (String, String) {
+    let layout = format.layout();
+    match def.table {
+        Table::T2 => match layout.t2_cell(def.row, def.col) {
+            Some((_, r, c)) => (format!("表二 {}", r.label), c.label.to_string()),
+            None => (def.code.clone(), String::new()),
+        },
+        Table::T3 => {
+            let row = layout.t3_row(def.row).map_or(def.row, |r| r.label);
+            let col = T3_COLUMNS
+                .iter()
+                .find(|c| c.code == def.col)
+                .map_or(def.col, |c| c.label);
+            (format!("表三 {row}"), col.to_string())
+        }
+        Table::T4 => {
+            let c = T4_COLUMNS.iter().find(|c| c.code == def.col);
+            (
+                format!("表四 {}", c.and_then(|c| c.group).unwrap_or_default()),
+                c.map_or(def.col, |c| c.label).to_string(),
+            )
+        }
+    }
+}
+
+/// The two header rows of a sheet with one column per cell after `lead` leading columns.
+/// Constant-memory sheets must be written row by row, so each header row is written whole.
+fn write_headers(
+    ws: &mut Worksheet,
+    format: Format,
+    lead: &[(&str, f64)],
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    let first = lead.len() as u16;
+    let heads: Vec<(String, String)> = format.cells().iter().map(|d| cell_headers(format, d)).collect();
+    for (c, (name, width)) in lead.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+        ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
+    }
+    for (i, (group, _)) in heads.iter().enumerate() {
+        ws.set_column_width(first + i as u16, 9)?;
+        ws.write_string_with_format(0, first + i as u16, group, &styles.header)?;
+    }
+    for c in 0..first {
+        ws.write_string_with_format(1, c, "", &styles.header)?;
+    }
+    for (i, (_, label)) in heads.iter().enumerate() {
+        ws.write_string_with_format(1, first + i as u16, label, &styles.header)?;
+    }
+    Ok(())
+}
+
+fn write_numbers(
+    ws: &mut Worksheet,
+    row: u32,
+    first_col: u16,
+    numbers: &[f64],
+    style: &Style,
+) -> std::result::Result<(), XlsxError> {
+    for (i, n) in numbers.iter().enumerate() {
+        if !n.is_nan() {
+            ws.write_number_with_format(row, first_col + i as u16, *n, style)?;
+        }
+    }
+    Ok(())
+}
+
+fn numbers_of(report: &Report) -> Vec<f64> {
+    report
+        .cells
+        .iter()
+        .map(|v| v.as_ref().and_then(|v| v.number).unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// 分单位明细: one row per file (roster order, then the rest), then the totals.
+fn detail(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    ordered: &[&Entry],
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("分单位明细")?;
+    let format = merged.total.format;
+    write_headers(ws, format, LEAD, styles)?;
+    let first = LEAD.len() as u16;
+    let mut row = 2u32;
+    for (n, e) in ordered.iter().enumerate() {
+        let category = category_of(merged, e);
+        ws.write_number_with_format(row, 0, (n + 1) as f64, &styles.number)?;
+        ws.write_string_with_format(row, 1, agency_of(e), &styles.text)?;
+        ws.write_string_with_format(row, 2, category, &styles.text)?;
+        let status_style = if e.status == Status::Counted {
+            &styles.text
+        } else {
+            &styles.bad
+        };
+        ws.write_string_with_format(row, 3, e.status.name(), status_style)?;
+        ws.write_number_with_format(
+            row,
+            4,
+            e.errors as f64,
+            if e.errors > 0 { &styles.bad } else { &styles.number },
+        )?;
+        ws.write_number_with_format(row, 5, e.warnings as f64, &styles.number)?;
+        ws.write_string_with_format(row, 6, e.file.display().to_string(), &styles.text)?;
+        // Files of another year may have another layout: their numbers do not fit these columns.
+        if e.status != Status::OtherYear {
+            let numbers = merged.numbers(e).unwrap_or_default();
+            write_numbers(ws, row, first, &numbers, &styles.number)?;
+        }
+        row += 1;
+    }
+    ws.write_string_with_format(row, 1, format!("合计（{}）", merged.total.agency), &styles.total)?;
+    write_numbers(ws, row, first, &numbers_of(&merged.total), &styles.total)?;
+    ws.set_freeze_panes(2, 2)?;
+    ws.autofilter(
+        1,
+        0,
+        row.saturating_sub(1).max(1),
+        first + format.cells().len() as u16 - 1,
+    )?;
+    Ok(())
+}
+
+fn agency_of(e: &Entry) -> String {
+    e.agency.clone().unwrap_or_else(|| {
+        e.file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
+}
+
+fn category_of<'a>(merged: &'a Merged, e: &Entry) -> &'a str {
+    match (&merged.roster, e.member) {
+        (Some(r), Some(i)) => r.members.get(i).map_or("", |m| m.category.as_str()),
+        _ => "",
+    }
+}
+
+/// 分类小计: per roster category, the sum of its counted agencies.
+fn categories(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    ordered: &[&Entry],
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("分类小计")?;
+    let format = merged.total.format;
+    write_headers(ws, format, &[("类别", 12.0), ("已报送单位数", 8.0)], styles)?;
+    let mut names: Vec<&str> = Vec::new();
+    if let Some(r) = &merged.roster {
+        for m in &r.members {
+            if !names.contains(&m.category.as_str()) {
+                names.push(&m.category);
+            }
+        }
+    }
+    for (row, name) in (2u32..).zip(names) {
+        let mut sums = vec![f64::NAN; format.cells().len()];
+        let mut count = 0;
+        for e in ordered
+            .iter()
+            .filter(|e| e.status == Status::Counted && category_of(merged, e) == name)
+        {
+            count += 1;
+            for (s, n) in sums.iter_mut().zip(merged.numbers(e).unwrap_or_default()) {
+                if !n.is_nan() {
+                    *s = if s.is_nan() { n } else { *s + n };
+                }
+            }
+        }
+        let label = if name.is_empty() { "（未分类）" } else { name };
+        ws.write_string_with_format(row, 0, label, &styles.text)?;
+        ws.write_number_with_format(row, 1, count as f64, &styles.number)?;
+        write_numbers(ws, row, 2, &sums, &styles.number)?;
+    }
+    ws.set_freeze_panes(2, 1)?;
+    Ok(())
+}
+
+/// 校验结果: every finding of every file, and every file that could not be read.
+fn findings(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    ordered: &[&Entry],
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("校验结果")?;
+    let heads = [
+        ("单位", 28.0),
+        ("文件", 30.0),
+        ("表", 6.0),
+        ("单元格", 14.0),
+        ("规则", 20.0),
+        ("严重程度", 8.0),
+        ("说明", 90.0),
+    ];
+    for (c, (name, width)) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    let mut row = 1u32;
+    let format = merged.total.format;
+    for e in ordered {
+        let agency = agency_of(e);
+        let file = e.file.display().to_string();
+        if let Some(err) = &e.error {
+            for (c, v) in [agency.as_str(), &file, "", "", "UNREADABLE", "错误", &err.to_string()]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string_with_format(row, c as u16, *v, &styles.bad)?;
+            }
+            row += 1;
+            continue;
+        }
+        for f in merged.findings(e).unwrap_or_default() {
+            let table = crate::format::Table::ALL
+                .iter()
+                .find(|t| f.cell.starts_with(t.code()))
+                .map_or("", |t| t.name());
+            let place = match (&f.sheet, &f.a1) {
+                (Some(s), Some(a)) => format!("{s}!{a}"),
+                _ => cell_name(format, &f.cell),
+            };
+            let severity = if f.severity == "error" { "错误" } else { "警告" };
+            let style = if f.severity == "error" {
+                &styles.bad
+            } else {
+                &styles.text
+            };
+            for (c, v) in [agency.as_str(), &file, table, &place, &f.rule, severity, &f.message]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string_with_format(row, c as u16, *v, style)?;
+            }
+            row += 1;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+    Ok(())
+}
+
+/// Beijing time (UTC+8) of a file's modification, as Excel wants it.
+fn beijing(t: std::time::SystemTime) -> Option<ExcelDateTime> {
+    let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+    ExcelDateTime::from_timestamp(secs + 8 * 3600).ok()
+}
+
+/// 报送情况: every roster member with what arrived from it, then files of no member.
+fn reporting(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    ordered: &[&Entry],
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("报送情况")?;
+    let heads = [
+        ("序号", 6.0),
+        ("单位名称", 28.0),
+        ("类别", 8.0),
+        ("报送情况", 14.0),
+        ("文件", 40.0),
+        ("大小（字节）", 12.0),
+        ("修改时间（北京时间）", 18.0),
+        ("错误", 6.0),
+        ("警告", 6.0),
+    ];
+    for (c, (name, width)) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    let mut row = 1u32;
+    let mut n = 0;
+    let mut line = |ws: &mut Worksheet,
+                    name: &str,
+                    category: &str,
+                    status: &str,
+                    e: Option<&Entry>|
+     -> std::result::Result<(), XlsxError> {
+        n += 1;
+        let bad = status != Status::Counted.name();
+        let style = if bad { &styles.bad } else { &styles.text };
+        ws.write_number_with_format(row, 0, n as f64, &styles.number)?;
+        ws.write_string_with_format(row, 1, name, &styles.text)?;
+        ws.write_string_with_format(row, 2, category, &styles.text)?;
+        ws.write_string_with_format(row, 3, status, style)?;
+        if let Some(e) = e {
+            ws.write_string_with_format(row, 4, e.file.display().to_string(), &styles.text)?;
+            ws.write_number_with_format(row, 5, e.size as f64, &styles.number)?;
+            if let Some(t) = e.modified.and_then(beijing) {
+                ws.write_datetime_with_format(row, 6, &t, &styles.date)?;
+            }
+            ws.write_number_with_format(row, 7, e.errors as f64, &styles.number)?;
+            ws.write_number_with_format(row, 8, e.warnings as f64, &styles.number)?;
+        }
+        row += 1;
+        Ok(())
+    };
+    if let Some(roster) = &merged.roster {
+        for (i, m) in roster.members.iter().enumerate() {
+            let mine: Vec<&&Entry> = ordered.iter().filter(|e| e.member == Some(i)).collect();
+            if mine.is_empty() {
+                line(ws, &m.name, &m.category, "未报送", None)?;
+            }
+            for e in mine {
+                line(ws, &m.name, &m.category, e.status.name(), Some(e))?;
+            }
+        }
+    }
+    for e in ordered.iter().filter(|e| merged.roster.is_none() || e.member.is_none()) {
+        let status = if merged.roster.is_some() && e.status == Status::Counted {
+            "名单外（已计入）"
+        } else {
+            e.status.name()
+        };
+        line(ws, &agency_of(e), "", status, Some(e))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+    Ok(())
+}
+
+/// The outcome groups of 表三 for the pie chart: label and the code prefix of the result rows they
+/// add up (2019's single `other` row and 2021's three `other_*` rows alike).
+const OUTCOMES: &[(&str, &str)] = &[
+    ("予以公开", "granted"),
+    ("部分公开", "partial"),
+    ("不予公开", "denied_"),
+    ("无法提供", "unable_"),
+    ("不予处理", "rejected_"),
+    ("其他处理", "other"),
+];
+
+/// Agencies shown in the applications chart, most applications first.
+const CHART_AGENCIES: usize = 30;
+
+/// 图表: applications received per agency (the most first), and how the district's applications
+/// were handled.
+fn charts(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    ordered: &[&Entry],
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("图表")?;
+    let format = merged.total.format;
+    let new_total = format.cell_index("t3.new.total");
+    let mut per_agency: Vec<(String, f64)> = ordered
+        .iter()
+        .filter(|e| e.status == Status::Counted)
+        .map(|e| {
+            let n = new_total
+                .and_then(|i| merged.numbers(e).ok()?.get(i).copied())
+                .filter(|n| !n.is_nan())
+                .unwrap_or(0.0);
+            (agency_of(e), n)
+        })
+        .collect();
+    per_agency.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    per_agency.truncate(CHART_AGENCIES);
+    ws.write_string_with_format(0, 0, "单位", &styles.header)?;
+    ws.write_string_with_format(0, 1, "本年新收申请（件）", &styles.header)?;
+    ws.set_column_width(0, 28)?;
+    ws.set_column_width(1, 14)?;
+    for (i, (name, n)) in per_agency.iter().enumerate() {
+        ws.write_string_with_format(i as u32 + 1, 0, name, &styles.text)?;
+        ws.write_number_with_format(i as u32 + 1, 1, *n, &styles.number)?;
+    }
+    let last = per_agency.len().max(1) as u32;
+    let mut bar = Chart::new(ChartType::Bar);
+    bar.title().set_name("各单位本年新收政府信息公开申请（件）");
+    bar.add_series()
+        .set_categories(("图表", 1, 0, last, 0))
+        .set_values(("图表", 1, 1, last, 1))
+        .set_name("本年新收");
+    bar.legend().set_hidden();
+    bar.y_axis().set_reverse();
+    ws.insert_chart(0, 3, &bar)?;
+    // The outcome table beside the bar chart's data.
+    let base = last + 3;
+    ws.write_string_with_format(base, 0, "办理结果", &styles.header)?;
+    ws.write_string_with_format(base, 1, "件数（全区）", &styles.header)?;
+    for (i, (label, prefix)) in OUTCOMES.iter().enumerate() {
+        let sum: f64 = format
+            .layout()
+            .t3_result_leaves()
+            .filter(|r| r.code.starts_with(prefix))
+            .filter_map(|r| merged.total.get(&format!("t3.{}.total", r.code)))
+            .sum();
+        ws.write_string_with_format(base + 1 + i as u32, 0, *label, &styles.text)?;
+        ws.write_number_with_format(base + 1 + i as u32, 1, sum, &styles.number)?;
+    }
+    let mut pie = Chart::new(ChartType::Pie);
+    pie.title().set_name("全区政府信息公开申请办理结果");
+    pie.add_series()
+        .set_categories(("图表", base + 1, 0, base + OUTCOMES.len() as u32, 0))
+        .set_values(("图表", base + 1, 1, base + OUTCOMES.len() as u32, 1));
+    ws.insert_chart(22, 3, &pie)?;
+    Ok(())
+}

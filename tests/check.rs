@@ -1,0 +1,215 @@
+//! `check` on fixtures made by other software: exactly the planted findings (and no others), each at
+//! the cell and address of the user's own file, with the numbers in its message.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use nianbao::check::check;
+use nianbao::format::Format;
+use nianbao::model::{Finding, Report, Severity};
+use nianbao::read::{read_path, Options};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// A finding in the notation of the fixtures' expected JSON: `RULE cell`, per-column rules as
+/// `t3.*.<col>`, per-table warnings as `t2`.
+fn key(f: &Finding) -> String {
+    let cell = match f.rule {
+        "T3_BALANCE" => format!("t3.*.{}", f.cell.rsplit('.').next().unwrap()),
+        "VALUE_BLANK" | "VALUE_DASH" => f.cell.split('.').next().unwrap().to_string(),
+        _ => f.cell.clone(),
+    };
+    format!("{} {cell}", f.rule)
+}
+
+fn expected(path: &Path) -> serde_json::Value {
+    let name = path.file_stem().unwrap().to_string_lossy().to_string();
+    let json = path.with_file_name(format!("{name}.expected.json"));
+    serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap()
+}
+
+#[test]
+fn every_fixture_gets_exactly_its_planted_findings() {
+    let dir = fixture("workbooks");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().unwrap_or_default().to_string_lossy().to_string();
+        if !["xlsx", "xls", "ods"].contains(&ext.as_str()) {
+            continue;
+        }
+        let report = read_path(&path, &Options::default()).unwrap();
+        let got: BTreeSet<String> = check(&report).iter().map(key).collect();
+        let want: BTreeSet<String> = expected(&path)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(got, want, "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 19);
+}
+
+#[test]
+fn a_finding_points_at_the_total_in_the_users_file_with_the_numbers() {
+    let path = fixture("workbooks/results-total-fault-2024.xlsx");
+    let report = read_path(&path, &Options::default()).unwrap();
+    let findings = check(&report);
+    let f = findings.iter().find(|f| f.cell == "t3.results_total.natural").unwrap();
+    assert_eq!(f.rule, "T3_RESULTS_TOTAL");
+    assert_eq!(f.severity, Severity::Error);
+    let cells = &expected(&path)["cells"]["t3.results_total.natural"];
+    assert_eq!(f.sheet.as_deref(), cells[0].as_str());
+    assert_eq!(f.a1.as_deref(), cells[1].as_str());
+    let total = report.get("t3.results_total.natural").unwrap();
+    let leaves: f64 = Format::F2021
+        .layout()
+        .t3_result_leaves()
+        .map(|r| report.get(&format!("t3.{}.natural", r.code)).unwrap_or(0.0))
+        .sum();
+    assert!(
+        f.message.starts_with(&format!(
+            "表三 自然人列：（七）总计 {total}，应等于各项办理结果之和 {leaves}"
+        )),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains(&format!("相差 {}", (total - leaves).abs())),
+        "{}",
+        f.message
+    );
+    assert!(f.cells.len() == 22, "the total and its 21 result rows: {:?}", f.cells);
+}
+
+#[test]
+fn balance_message_states_both_sides() {
+    let path = fixture("workbooks/2020-shanghai-city.xlsx");
+    let report = read_path(&path, &Options::default()).unwrap();
+    let f = check(&report)
+        .into_iter()
+        .find(|f| f.rule == "T3_BALANCE" && f.cell.ends_with(".research"))
+        .unwrap();
+    // The published Shanghai table: new 13 + carried 0 = 13, results 12 + carry forward 0 = 12.
+    assert!(
+        f.message.starts_with(
+            "表三 科研机构列：一、本年新收政府信息公开申请数量 13 + 二、上年结转政府信息公开申请数量 0 = 13，\
+             应等于（七）总计 12 + 四、结转下年度继续办理 0 = 12，相差 1"
+        ),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn value_findings_quote_the_text() {
+    let report = read_path(fixture("workbooks/bad-cells-2021.xlsx"), &Options::default()).unwrap();
+    let findings = check(&report);
+    let f = findings
+        .iter()
+        .find(|f| f.cell == "t3.rejected_excessive.commercial")
+        .unwrap();
+    assert_eq!(f.rule, "VALUE_NOT_NUMBER");
+    assert!(f.message.contains("“若干”"), "{}", f.message);
+    let f = findings.iter().find(|f| f.cell == "t4.review_other").unwrap();
+    assert_eq!(f.rule, "VALUE_NEGATIVE");
+    assert!(f.message.contains("-2"), "{}", f.message);
+}
+
+#[test]
+fn missing_tables_are_errors() {
+    let report = read_path(fixture("broken/only-t3.xlsx"), &Options::default()).unwrap();
+    let got: BTreeSet<String> = check(&report).iter().map(key).collect();
+    assert_eq!(
+        got,
+        ["TABLE_MISSING t2", "TABLE_MISSING t4"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
+}
+
+/// A consistent random report: applicants' numbers drawn, every total derived.
+fn consistent(format: Format, seed: u64) -> Report {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = move |max: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % max
+    };
+    let mut r = Report::new("随机单位", if format == Format::F2019 { 2020 } else { 2024 }, format);
+    for cell in format.cells() {
+        r.set(&cell.code, next(6) as f64);
+    }
+    let layout = format.layout();
+    let applicants = ["natural", "commercial", "research", "social", "legal", "other"];
+    for c in applicants {
+        let results: f64 = layout
+            .t3_result_leaves()
+            .map(|row| r.get(&format!("t3.{}.{c}", row.code)).unwrap())
+            .sum();
+        r.set(&format!("t3.results_total.{c}"), results);
+        let carried = r.get(&format!("t3.carried.{c}")).unwrap();
+        let forward = next(4) as f64;
+        r.set(&format!("t3.carry_forward.{c}"), forward);
+        // new + carried = results + forward; keep new ≥ 0 by raising the forward count if needed.
+        let new = results + forward - carried;
+        if new < 0.0 {
+            r.set(&format!("t3.carry_forward.{c}"), forward - new);
+            r.set(&format!("t3.new.{c}"), 0.0);
+        } else {
+            r.set(&format!("t3.new.{c}"), new);
+        }
+    }
+    for row in layout.t3_rows {
+        let sum: f64 = applicants
+            .iter()
+            .map(|c| r.get(&format!("t3.{}.{c}", row.code)).unwrap())
+            .sum();
+        r.set(&format!("t3.{}.total", row.code), sum);
+    }
+    for g in ["review", "suit_direct", "suit_after_review"] {
+        let sum: f64 = ["upheld", "corrected", "other", "pending"]
+            .iter()
+            .map(|l| r.get(&format!("t4.{g}_{l}")).unwrap())
+            .sum();
+        r.set(&format!("t4.{g}_total"), sum);
+    }
+    r
+}
+
+#[test]
+fn consistent_reports_pass_and_any_single_change_of_a_count_fails() {
+    for format in Format::ALL {
+        for seed in 0..20 {
+            let r = consistent(format, seed);
+            let errors: Vec<String> = check(&r)
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| f.message.clone())
+                .collect();
+            assert!(errors.is_empty(), "{format} seed {seed}: {errors:?}");
+            // Every 表三 and 表四 count takes part in some rule: change it by one and a rule fails.
+            for (i, def) in format
+                .cells()
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.table.code() != "t2")
+            {
+                let mut changed = r.clone();
+                let n = changed.cells[i].as_ref().unwrap().number.unwrap();
+                changed.set(&def.code, n + 1.0);
+                assert!(
+                    check(&changed).iter().any(|f| f.severity == Severity::Error),
+                    "{format} seed {seed}: changing {} went unnoticed",
+                    def.code
+                );
+            }
+        }
+    }
+}
