@@ -37,7 +37,10 @@ pub fn normalize(text: &str) -> String {
     out.replace("其它", "其他")
 }
 
-const CN_DIGITS: &str = "一二三四五六七八九十";
+/// A numbering digit: ASCII or Chinese (一 … 十).
+fn numbering_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+}
 
 /// Splits a normalized label into its numbering (`一.`/`一、`, `(一)`, `1.`) and the rest.
 ///
@@ -49,27 +52,29 @@ const CN_DIGITS: &str = "一二三四五六七八九十";
 /// assert_eq!(split_numbering("规章"), ("", "规章"));
 /// ```
 pub fn split_numbering(s: &str) -> (&str, &str) {
-    let bytes_of = |n: usize| s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
-    let chars: Vec<char> = s.chars().take(6).collect();
     // (一) / (1)
-    if chars.first() == Some(&'(') {
-        let n = chars[1..]
-            .iter()
-            .take_while(|c| CN_DIGITS.contains(**c) || c.is_ascii_digit())
-            .count();
-        if n > 0 && chars.get(1 + n) == Some(&')') {
-            let end = bytes_of(n + 2);
+    if let Some(inner) = s.strip_prefix('(') {
+        let n: usize = inner
+            .chars()
+            .take_while(|&c| numbering_digit(c))
+            .map(char::len_utf8)
+            .sum();
+        if n > 0 && inner[n..].starts_with(')') {
+            let end = 1 + n + 1;
             return (&s[..end], &s[end..]);
         }
     }
     // 一、 / 1. / 1) / 1,
-    let n = chars
-        .iter()
-        .take_while(|c| CN_DIGITS.contains(**c) || c.is_ascii_digit())
-        .count();
-    if n > 0 && matches!(chars.get(n), Some('、' | '.' | ',' | ')' | ':')) {
-        let end = bytes_of(n + 1);
-        return (&s[..end], &s[end..]);
+    let n: usize = s.chars().take_while(|&c| numbering_digit(c)).map(char::len_utf8).sum();
+    if n > 0 {
+        if let Some(sep) = s[n..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '、' | '.' | ',' | ')' | ':'))
+        {
+            let end = n + sep.len_utf8();
+            return (&s[..end], &s[end..]);
+        }
     }
     ("", s)
 }
@@ -126,19 +131,23 @@ pub fn score_normalized(cell: &str, label: &str) -> f32 {
     if !cc.is_empty() && cc == lc {
         return 0.9;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (cell_rest.chars().collect(), label_rest.chars().collect());
-    let shorter = a.len().min(b.len());
+    let (a_len, b_len) = (cell_rest.chars().count(), label_rest.chars().count());
+    let (shorter, longer) = (a_len.min(b_len), a_len.max(b_len));
     if shorter < 4 {
         return 0.0;
     }
     // A label with a note or a qualifier added (`现行有效件数(历史累计)`, `行政规范性文件` for
     // `规范性文件`), or an official label cut short.
-    let longer = a.len().max(b.len());
-    if (cell_rest.contains(label_rest) || label_rest.contains(cell_rest)) && shorter * 2 >= longer {
+    if shorter * 2 >= longer && (cell_rest.contains(label_rest) || label_rest.contains(cell_rest)) {
         return 0.85;
     }
+    // A dice coefficient of MATCH needs the shorter text to be at least MATCH/(2-MATCH) of the longer.
+    if (shorter as f32) < longer as f32 * MATCH / (2.0 - MATCH) {
+        return 0.0;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (cell_rest.chars().collect(), label_rest.chars().collect());
     let l = lcs(&a, &b);
-    let dice = 2.0 * l as f32 / (a.len() + b.len()) as f32;
+    let dice = 2.0 * l as f32 / (a_len + b_len) as f32;
     if dice >= MATCH {
         dice
     } else {
@@ -148,11 +157,7 @@ pub fn score_normalized(cell: &str, label: &str) -> f32 {
 
 /// Whether two numberings mean the same position (`1.` and `1)`; `(一)` and `(一)`).
 fn same_numbering(a: &str, b: &str) -> bool {
-    let digits = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_ascii_digit() || CN_DIGITS.contains(*c))
-            .collect()
-    };
+    let digits = |s: &str| -> String { s.chars().filter(|&c| numbering_digit(c)).collect() };
     digits(a) == digits(b)
 }
 

@@ -1,0 +1,89 @@
+//! How long reading a workbook takes, split into calamine's parse and our own code on top of it.
+//!
+//! Run with `cargo bench --bench read`. For each workbook fixture it times (a) calamine alone:
+//! open, every sheet's range and merged cells — what any reader must pay — and (b) nianbao's whole
+//! `read_bytes` (detect, the same calamine work, the grid, the label matcher, value parsing).
+//! The difference is our own code; the goal is well under a millisecond per workbook.
+
+use std::hint::black_box;
+use std::io::Cursor;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use calamine::{open_workbook_auto_from_rs, Reader, Sheets};
+
+fn calamine_only(bytes: &[u8]) {
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).expect("fixture opens");
+    for name in wb.sheet_names() {
+        black_box(wb.worksheet_range(&name).ok());
+        match &mut wb {
+            Sheets::Xlsx(x) => black_box(x.merge_cells_by_sheet_name(&name).ok()),
+            Sheets::Xls(x) => black_box(x.merge_cells_by_sheet_name(&name).ok()),
+            _ => None,
+        };
+    }
+}
+
+/// Median time of `f` over enough runs to take about half a second.
+fn median(mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    f();
+    let once = start.elapsed().max(Duration::from_micros(1));
+    let runs = (Duration::from_millis(500).as_nanos() / once.as_nanos()).clamp(5, 2000) as usize;
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls" || e == "ods"))
+        .collect();
+    files.sort();
+    println!(
+        "{:<44} {:>12} {:>12} {:>12}",
+        "workbook", "calamine", "nianbao", "our code"
+    );
+    let mut ours = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(&path).expect("fixture reads");
+        let options = nianbao::read::Options::default();
+        let parse = median(|| calamine_only(&bytes));
+        let whole = median(|| {
+            black_box(nianbao::read::read_bytes(&bytes, &path, &options).ok());
+        });
+        let own = whole.saturating_sub(parse);
+        ours.push(own);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!(
+            "{name:<44} {:>10.3}ms {:>10.3}ms {:>10.3}ms",
+            ms(parse),
+            ms(whole),
+            ms(own)
+        );
+    }
+    ours.sort();
+    if let (Some(mid), Some(max)) = (ours.get(ours.len() / 2), ours.last()) {
+        println!(
+            "our own code per workbook: median {:.3} ms, max {:.3} ms",
+            ms(*mid),
+            ms(*max)
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
