@@ -1,0 +1,259 @@
+//! `merge` on the shipped fixture district: totals, who is missing, unexpected, duplicated or
+//! unreadable, and the summary workbook read back with calamine.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use nianbao::merge::{merge, MergeOptions, Status};
+use nianbao::read::collect;
+use nianbao::roster::Roster;
+use serde_json::Value as Json;
+
+fn district() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/district")
+}
+
+fn expected() -> Json {
+    serde_json::from_str(&std::fs::read_to_string(district().join("expected.json")).unwrap()).unwrap()
+}
+
+/// A copy of the district with the modification times the returns really had (git keeps none).
+fn copy_with_times() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let exp = expected();
+    for entry in walkdir::WalkDir::new(district()) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(district()).unwrap();
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            continue;
+        }
+        std::fs::copy(entry.path(), &to).unwrap();
+        if let Some(t) = exp["mtimes"][rel.to_string_lossy().as_ref()].as_str() {
+            // "2025-01-25T16:30:00+08:00": only the order matters, so days and minutes suffice.
+            let day: u64 = t[8..10].parse().unwrap();
+            let minutes: u64 = t[11..13].parse::<u64>().unwrap() * 60 + t[14..16].parse::<u64>().unwrap();
+            let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_660_800 + day * 86_400 + minutes * 60);
+            std::fs::File::options()
+                .write(true)
+                .open(&to)
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+    }
+    dir
+}
+
+fn names(list: &Json) -> BTreeSet<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_district_adds_up() {
+    let dir = copy_with_times();
+    let exp = expected();
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let rel = |p: &Path| p.strip_prefix(dir.path()).unwrap().to_string_lossy().to_string();
+    // Lock files and hidden files are not inputs; the roster CSV and the notes are not workbooks.
+    let taken: BTreeSet<String> = inputs.iter().map(|p| rel(p)).collect();
+    assert!(
+        !taken
+            .iter()
+            .any(|f| f.contains("~$") || f.contains(".DS_Store") || f.ends_with(".csv")),
+        "{taken:?}"
+    );
+    let options = MergeOptions {
+        roster: Some(Roster::read(dir.path().join("roster.csv")).unwrap()),
+        name: "某某区人民政府".into(),
+        year: None,
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let with = |s: Status| -> BTreeSet<String> {
+        merged
+            .entries
+            .iter()
+            .filter(|e| e.status == s)
+            .map(|e| rel(&e.file))
+            .collect()
+    };
+    assert_eq!(with(Status::Counted), names(&exp["counted"]));
+    assert_eq!(with(Status::Unreadable), names(&exp["unreadable"]));
+    assert_eq!(with(Status::Superseded), names(&exp["superseded"]));
+    let missing: BTreeSet<String> = merged.missing.iter().map(|m| m.name.clone()).collect();
+    assert_eq!(missing, names(&exp["missing"]));
+    assert_eq!(
+        merged.unexpected.iter().cloned().collect::<BTreeSet<_>>(),
+        names(&exp["unexpected"])
+    );
+    assert_eq!(merged.duplicates.len(), 1);
+    assert_eq!(merged.duplicates[0].agency, "区教育局");
+    assert_eq!(rel(Path::new(&merged.duplicates[0].counted)), "区教育局（更正）.xlsx");
+    // Every cell of the totals.
+    let total = &merged.total;
+    for def in total.format.cells() {
+        let parts: Vec<&str> = def.code.split('.').collect();
+        let want = match parts.as_slice() {
+            [t, r, c] => &exp[*t][*r][*c],
+            [t, c] => &exp[*t][*c],
+            _ => unreachable!(),
+        };
+        let got = total.get(&def.code);
+        assert_eq!(got, want.as_f64(), "{}", def.code);
+    }
+    assert_eq!(total.get("t3.new.total"), Some(250.0));
+    assert_eq!(total.get("t4.review_total"), Some(14.0));
+    // The district totals carry the one planted fault, and nothing else is wrong with them.
+    let rules: BTreeSet<&str> = merged.total_findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["T3_BALANCE", "T3_ROW_TOTAL"].into_iter().collect());
+    // Errors per agency.
+    let housing = merged
+        .entries
+        .iter()
+        .find(|e| e.agency.as_deref() == Some("区住房和城乡建设局"))
+        .unwrap();
+    assert_eq!((housing.errors, housing.warnings), (2, 0));
+    let donghu = merged
+        .entries
+        .iter()
+        .find(|e| e.agency.as_deref() == Some("东湖街道办事处"))
+        .unwrap();
+    assert_eq!((donghu.errors, donghu.warnings), (0, 5));
+    assert!(merged.any_unreadable());
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => nianbao::model::format_number(*f),
+                    d => d.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_cli_writes_the_summary_workbook_json_and_csv() {
+    let dir = copy_with_times();
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("汇总.xlsx");
+    let json = out.path().join("汇总.json");
+    let csv = out.path().join("汇总.csv");
+    let status = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("merge")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&xlsx)
+        .arg("--roster")
+        .arg(dir.path().join("roster.csv"))
+        .args(["--name", "某某区人民政府"])
+        .arg("--json")
+        .arg(&json)
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "an unreadable file makes merge exit 1: {stderr}"
+    );
+    assert!(
+        stderr.contains("无法读取：“") && stderr.contains("区统计局.xlsx"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("未报送（1 个）：区人力资源和社会保障局"), "{stderr}");
+
+    // JSON: the report schema for the totals plus the lists.
+    let v: Json = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["agency"], "某某区人民政府");
+    assert_eq!(v["t3"]["new"]["total"], 250);
+    assert_eq!(names(&v["missing"]), names(&expected()["missing"]));
+    assert_eq!(
+        names(&v["unexpected"]),
+        ["区卫生健康局".to_string()].into_iter().collect()
+    );
+    assert_eq!(v["agencies"].as_array().unwrap().len(), 13);
+    assert_eq!(v["duplicates"][0]["agency"], "区教育局");
+
+    // CSV: every counted agency and the total, one cell a line.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 12 * nianbao::format::Format::F2021.cells().len());
+    assert!(text.contains("某某区人民政府,2024,2021,t3,new,total,250\n"));
+
+    // The workbook: the per-agency detail, the findings, who reported.
+    let detail = sheet(&xlsx, "分单位明细");
+    assert_eq!(detail[0][1], "单位名称");
+    assert_eq!(detail[1][7], "本年制发件数");
+    assert_eq!(detail[2][1], "区政府办公室", "roster order first");
+    let last = detail.last().unwrap();
+    assert!(last[1].starts_with("合计"));
+    let col = 7 + nianbao::format::Format::F2021.cell_index("t3.new.total").unwrap();
+    assert_eq!(last[col], "250");
+    let findings = sheet(&xlsx, "校验结果");
+    assert!(findings
+        .iter()
+        .any(|r| r[0] == "区住房和城乡建设局" && r[4] == "T3_ROW_TOTAL"));
+    assert!(findings
+        .iter()
+        .any(|r| r[1].ends_with("区统计局.xlsx") && r[4] == "UNREADABLE"));
+    let reporting = sheet(&xlsx, "报送情况");
+    let row = |name: &str| reporting.iter().find(|r| r[1] == name).unwrap().clone();
+    assert_eq!(row("区人力资源和社会保障局")[3], "未报送");
+    assert_eq!(row("区统计局")[3], "无法读取");
+    assert_eq!(row("区卫生健康局")[3], "名单外（已计入）");
+    assert_eq!(reporting.iter().filter(|r| r[1] == "区教育局").count(), 2);
+    let subtotals = sheet(&xlsx, "分类小计");
+    let streets = subtotals.iter().find(|r| r[0] == "街道乡镇").unwrap();
+    assert_eq!(streets[1], "3");
+    assert_eq!(
+        streets[2 + nianbao::format::Format::F2021.cell_index("t3.new.total").unwrap()],
+        "7"
+    );
+}
+
+#[test]
+fn reports_of_different_years_are_not_added() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks");
+    let inputs = vec![
+        fixtures.join("2024-pingtan-zone.xlsx"),
+        fixtures.join("2020-shanghai-city.xlsx"),
+    ];
+    let Err(e) = merge(&inputs, &MergeOptions::default(), &|| {}) else {
+        panic!("merged two years")
+    };
+    let text = e.to_string();
+    assert!(text.starts_with("报表的年度或格式不一致，不能相加"), "{text}");
+    assert!(
+        text.contains("2024 年度（2021 格式）") && text.contains("2020-shanghai-city.xlsx"),
+        "{text}"
+    );
+    // With --year the other year is set aside, not added.
+    let options = MergeOptions {
+        year: Some(2024),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    assert_eq!(
+        merged.entries.iter().filter(|e| e.status == Status::OtherYear).count(),
+        1
+    );
+    assert_eq!(merged.total.get("t3.new.total"), Some(218.0));
+}
