@@ -15,6 +15,7 @@
 //! ```
 
 pub mod check;
+pub mod compare;
 pub mod error;
 pub mod format;
 pub mod merge;

@@ -25,6 +25,8 @@ enum Command {
     Convert(cli::convert::Args),
     /// 校验勾稽关系和数值，指出具体的工作表和单元格
     Check(cli::check::Args),
+    /// 比较同一单位的两份报告（同一年度或相邻年度）
+    Compare(cli::compare::Args),
     /// 汇总各单位报表，生成全区汇总工作簿（含分单位明细、校验结果、报送情况）
     Merge(cli::merge::Args),
 }
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => cli::convert::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Merge(args) => cli::merge::run(args),
+        Command::Compare(args) => cli::compare::run(args),
     };
     match result {
         Ok(code) => code,

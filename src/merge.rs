@@ -486,10 +486,7 @@ impl Spill {
             .iter()
             .map(|f| FindingRow {
                 rule: f.rule.to_string(),
-                severity: match f.severity {
-                    Severity::Error => "error".into(),
-                    Severity::Warning => "warning".into(),
-                },
+                severity: f.severity.code().into(),
                 cell: f.cell.clone(),
                 sheet: f.sheet.clone(),
                 a1: f.a1.clone(),

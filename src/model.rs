@@ -153,14 +153,26 @@ pub enum Severity {
     Error,
     /// Worth a look; the report may still be right.
     Warning,
+    /// For information only (a large change from last year).
+    Info,
 }
 
 impl Severity {
-    /// `错误` / `警告`.
+    /// The stable code, as in JSON: `error`, `warning`, `info`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// `错误` / `警告` / `提示`.
     pub fn name(self) -> &'static str {
         match self {
             Severity::Error => "错误",
             Severity::Warning => "警告",
+            Severity::Info => "提示",
         }
     }
 }

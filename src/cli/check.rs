@@ -105,6 +105,7 @@ fn text(checks: &[FileCheck], colour: bool) -> String {
             let tag = match f.severity {
                 Severity::Error => paint("31", "[错误]"),
                 Severity::Warning => paint("33", "[警告]"),
+                Severity::Info => paint("36", "[提示]"),
             };
             out.push_str(&format!("  {tag} {} {}\n", f.rule, f.message));
         }

@@ -2,6 +2,7 @@
 //! short `run` that calls the library.
 
 pub mod check;
+pub mod compare;
 pub mod convert;
 pub mod merge;
 
