@@ -96,6 +96,7 @@ pub fn check(report: &Report) -> Vec<Finding> {
     for rule in SUM_RULES {
         sums(report, rule, &mut out);
     }
+    out.extend(crate::narrative::text_findings(report));
     if report.year > 0 && Format::for_year(report.year) != report.format {
         out.push(Finding {
             rule: "FORMAT_YEAR_MISMATCH",

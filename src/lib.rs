@@ -20,6 +20,7 @@ pub mod error;
 pub mod format;
 pub mod merge;
 pub mod model;
+pub mod narrative;
 pub mod read;
 pub mod roster;
 pub mod write;
