@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use rayon::prelude::*;
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
 use nianbao::read::{collect, read_path, Options};
@@ -47,7 +48,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         .map(|r| ((r.agency.clone(), r.year), r))
         .collect();
     let checks: Vec<FileCheck> = inputs
-        .iter()
+        .par_iter()
         .map(|path| match read_path(path, &Options::default()) {
             Ok(r) => FileCheck::of(
                 &path.display().to_string(),
