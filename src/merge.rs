@@ -32,6 +32,8 @@ pub struct MergeOptions {
     pub name: String,
     /// Only reports of this year count; others are listed as excluded.
     pub year: Option<i32>,
+    /// How each input is read (limits).
+    pub read: Options,
 }
 
 /// What became of one input file.
@@ -127,7 +129,7 @@ pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + 
     let mut entries: Vec<Entry> = inputs
         .par_iter()
         .map(|path| {
-            let entry = read_one(path, &spill);
+            let entry = read_one(path, &options.read, &spill);
             progress();
             entry
         })
@@ -168,7 +170,7 @@ pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + 
 }
 
 /// Reads one file into an entry, spilling its numbers and findings.
-fn read_one(path: &Path, spill: &Spill) -> Result<Entry> {
+fn read_one(path: &Path, options: &Options, spill: &Spill) -> Result<Entry> {
     let meta = std::fs::metadata(path).ok();
     let mut entry = Entry {
         file: path.to_path_buf(),
@@ -184,7 +186,7 @@ fn read_one(path: &Path, spill: &Spill) -> Result<Entry> {
         member: None,
         slot: None,
     };
-    match read_path(path, &Options::default()) {
+    match read_path(path, options) {
         Ok(report) => {
             let check = FileCheck::of(&path.display().to_string(), &report, None);
             entry.errors = check.count(Severity::Error);

@@ -74,7 +74,7 @@ fn the_district_adds_up() {
     let options = MergeOptions {
         roster: Some(Roster::read(dir.path().join("roster.csv")).unwrap()),
         name: "某某区人民政府".into(),
-        year: None,
+        ..MergeOptions::default()
     };
     let merged = merge(&inputs, &options, &|| {}).unwrap();
     let with = |s: Status| -> BTreeSet<String> {

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use rayon::prelude::*;
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
 use nianbao::read::{collect, read_path, Options};
+use rayon::prelude::*;
 
 /// 校验勾稽关系和数值。
 ///
@@ -30,6 +30,8 @@ pub struct Args {
     /// 上一年度的报告（文件或文件夹），按单位名称对应，核对“上年结转”
     #[arg(long, num_args = 1..)]
     previous: Vec<PathBuf>,
+    #[command(flatten)]
+    limits: super::LimitArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -42,14 +44,18 @@ enum Output {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
+    let options = Options {
+        limits: args.limits.limits(),
+        ..Options::default()
+    };
     let previous: HashMap<(String, i32), Report> = collect(&args.previous)?
         .iter()
-        .filter_map(|p| read_path(p, &Options::default()).ok())
+        .filter_map(|p| read_path(p, &options).ok())
         .map(|r| ((r.agency.clone(), r.year), r))
         .collect();
     let checks: Vec<FileCheck> = inputs
         .par_iter()
-        .map(|path| match read_path(path, &Options::default()) {
+        .map(|path| match read_path(path, &options) {
             Ok(r) => FileCheck::of(
                 &path.display().to_string(),
                 &r,

@@ -43,6 +43,8 @@ pub struct Args {
     /// CSV 不写 BOM（默认写，便于 Excel/WPS 正确识别 UTF-8）
     #[arg(long)]
     no_bom: bool,
+    #[command(flatten)]
+    limits: super::LimitArgs,
 }
 
 /// Output formats of `convert`.
@@ -78,6 +80,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         agency: args.agency.clone(),
         year: args.year,
         format: args.format,
+        limits: args.limits.limits(),
     };
     let mut failed = false;
     for input in &inputs {

@@ -46,6 +46,8 @@ pub struct Args {
     /// CSV 不写 BOM
     #[arg(long)]
     no_bom: bool,
+    #[command(flatten)]
+    limits: super::LimitArgs,
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
@@ -55,6 +57,10 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         roster,
         name: args.name.clone(),
         year: args.year,
+        read: nianbao::read::Options {
+            limits: args.limits.limits(),
+            ..Default::default()
+        },
     };
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(inputs.len() as u64)

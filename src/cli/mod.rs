@@ -9,7 +9,33 @@ pub mod merge;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use nianbao::read::Limits;
 use nianbao::write::save;
+
+/// Size limits, shared by every command that reads inputs.
+#[derive(clap::Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// 单个输入文件的大小上限（MB）
+    #[arg(long, default_value_t = 100, value_name = "MB")]
+    max_file_mb: u64,
+    /// xlsx/ods/docx 解压后的大小上限（MB），防止“压缩炸弹”
+    #[arg(long, default_value_t = 500, value_name = "MB")]
+    max_unpacked_mb: u64,
+    /// 每个工作表的非空单元格数上限
+    #[arg(long, default_value_t = 200_000, value_name = "N")]
+    max_cells: usize,
+}
+
+impl LimitArgs {
+    /// The limits as the library takes them.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mb.saturating_mul(1_000_000),
+            max_unpacked_bytes: self.max_unpacked_mb.saturating_mul(1_000_000),
+            max_cells: self.max_cells,
+        }
+    }
+}
 
 /// Writes `bytes` to `out` (`-` or none: standard output), never over one of `inputs`.
 pub fn emit(out: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> nianbao::Result<()> {

@@ -42,9 +42,9 @@ impl InputKind {
     }
 
     /// Runs the reader for this kind.
-    fn read(self, bytes: &[u8]) -> Result<Document, ErrorKind> {
+    fn read(self, bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
         match self {
-            InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self),
+            InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self, limits),
         }
     }
 }
@@ -65,10 +65,12 @@ pub struct Document {
 ///
 /// ```
 /// use nianbao::read::{detect, InputKind};
-/// assert_eq!(detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap(), InputKind::Xls);
-/// assert!(detect(b"").is_err());
+/// use nianbao::read::Limits;
+/// let limits = Limits::default();
+/// assert_eq!(detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", &limits).unwrap(), InputKind::Xls);
+/// assert!(detect(b"", &limits).is_err());
 /// ```
-pub fn detect(bytes: &[u8]) -> Result<InputKind, ErrorKind> {
+pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     if bytes.is_empty() {
         return Err(ErrorKind::Empty);
@@ -77,7 +79,7 @@ pub fn detect(bytes: &[u8]) -> Result<InputKind, ErrorKind> {
         return Ok(InputKind::Xls);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return detect_zip(bytes);
+        return detect_zip(bytes, limits);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
     let what = if bytes.starts_with(b"%PDF-") {
@@ -93,11 +95,27 @@ pub fn detect(bytes: &[u8]) -> Result<InputKind, ErrorKind> {
 }
 
 /// A zip container: which office format is it?
-fn detect_zip(bytes: &[u8]) -> Result<InputKind, ErrorKind> {
-    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ErrorKind::Corrupt {
+fn detect_zip(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ErrorKind::Corrupt {
         kind: "zip（xlsx/ods/docx）",
         detail: e.to_string(),
     })?;
+    // A zip bomb: tiny on disk, huge unpacked. The sizes the archive declares bound what the
+    // readers will inflate (the zip crate stops each entry at its declared size).
+    let mut unpacked: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            unpacked = unpacked.saturating_add(entry.size());
+        }
+    }
+    if unpacked > limits.max_unpacked_bytes {
+        return Err(ErrorKind::TooLarge {
+            what: "压缩包解压后的大小",
+            actual: megabytes(unpacked),
+            limit: megabytes(limits.max_unpacked_bytes),
+            option: "--max-unpacked-mb",
+        });
+    }
     let has = |name: &str| archive.index_for_name(name).is_some();
     if has("xl/workbook.xml") || has("xl/workbook.bin") {
         Ok(InputKind::Xlsx)
@@ -123,6 +141,61 @@ pub struct Options {
     pub year: Option<i32>,
     /// The layout, instead of deciding it from the labels found.
     pub format: Option<Format>,
+    /// Size limits that keep a hostile or broken file from exhausting memory.
+    pub limits: Limits,
+}
+
+/// Size limits for one input. An input beyond them is refused with [`ErrorKind::TooLarge`]
+/// naming the option that raises the limit. Real returns are far below every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file, in bytes (default 100 MB).
+    pub max_file_bytes: u64,
+    /// Largest total unpacked size of a zip-based input (xlsx, ods, docx), in bytes (default 500 MB).
+    pub max_unpacked_bytes: u64,
+    /// Most non-empty cells in one sheet (default 200,000; a full return has about 300).
+    pub max_cells: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 100 * 1000 * 1000,
+            max_unpacked_bytes: 500 * 1000 * 1000,
+            max_cells: 200_000,
+        }
+    }
+}
+
+impl Limits {
+    /// Refuses a sheet once it has more than `max_cells` non-empty cells.
+    pub fn check_cells(&self, cells: usize, sheet: &str) -> Result<(), ErrorKind> {
+        if cells > self.max_cells {
+            return Err(ErrorKind::TooLarge {
+                what: "工作表的非空单元格数",
+                actual: format!("工作表“{sheet}”超过 {} 个", self.max_cells),
+                limit: self.max_cells.to_string(),
+                option: "--max-cells",
+            });
+        }
+        Ok(())
+    }
+
+    fn check_file(&self, bytes: u64) -> Result<(), ErrorKind> {
+        if bytes > self.max_file_bytes {
+            return Err(ErrorKind::TooLarge {
+                what: "文件大小",
+                actual: megabytes(bytes),
+                limit: megabytes(self.max_file_bytes),
+                option: "--max-file-mb",
+            });
+        }
+        Ok(())
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 /// Reads one input file into a report.
@@ -134,7 +207,10 @@ pub struct Options {
 /// ```
 pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Report> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::new(path, ErrorKind::Io(io_message(&e))))?;
+    let io = |e: std::io::Error| Error::new(path, ErrorKind::Io(io_message(&e)));
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    options.limits.check_file(size).map_err(|k| Error::new(path, k))?;
+    let bytes = std::fs::read(path).map_err(io)?;
     read_bytes(&bytes, path, options)
 }
 
@@ -142,8 +218,9 @@ pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Report> {
 pub fn read_bytes(bytes: &[u8], path: impl AsRef<Path>, options: &Options) -> Result<Report> {
     let path = path.as_ref();
     let fail = |kind| Error::new(path, kind);
-    let kind = detect(bytes).map_err(fail)?;
-    let document = kind.read(bytes).map_err(fail)?;
+    options.limits.check_file(bytes.len() as u64).map_err(fail)?;
+    let kind = detect(bytes, &options.limits).map_err(fail)?;
+    let document = kind.read(bytes, &options.limits).map_err(fail)?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -3,67 +3,78 @@
 //! Each visible worksheet becomes one [`Grid`] in the sheet's own coordinates, so every value keeps
 //! its real A1 address. Formula cells give their cached values (the only numbers some returns have).
 //! Merged ranges become spans. Defined names are kept for reading our own templates exactly.
+//!
+//! Memory is bounded whatever the file holds: xlsx sheets are streamed cell by cell (calamine's
+//! dense `Range` would allocate the whole bounding box, and one stray cell at XFD1048576 makes that
+//! half a terabyte), the number of non-empty cells is limited, and blank cells are filled in only
+//! where tables can be: in rows that have content, up to the last column used by more than one row.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
-use calamine::{Data, Dimensions, Ods, Range, Reader, SheetVisible, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsx};
 
-use super::{Document, Grid, GridCell, InputKind};
+use super::{Document, Grid, GridCell, InputKind, Limits};
 use crate::error::ErrorKind;
 use crate::model::{format_number, Location};
 
 /// Reads a workbook of the given kind.
-pub fn read(bytes: &[u8], kind: InputKind) -> Result<Document, ErrorKind> {
+pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, ErrorKind> {
     let cursor = Cursor::new(bytes);
     let corrupt = |detail: String| ErrorKind::Corrupt {
         kind: kind.code(),
         detail,
     };
-    match kind {
+    let mut sheets = Vec::new();
+    let names = match kind {
         InputKind::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            read_sheets(&mut wb, |wb, name| {
-                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-            })
+            for name in visible(&wb) {
+                let mut cells = Vec::new();
+                // A chart sheet or a sheet calamine cannot parse has no table to offer; skip it.
+                let Ok(mut reader) = wb.worksheet_cells_reader(&name) else {
+                    continue;
+                };
+                while let Ok(Some(cell)) = reader.next_cell() {
+                    let (r, c) = cell.get_position();
+                    if let Some(value) = text_of_ref(cell.get_value()) {
+                        cells.push((r, c, value));
+                        limits.check_cells(cells.len(), &name)?;
+                    }
+                }
+                drop(reader);
+                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                sheets.push((name, cells, merged));
+            }
+            wb.defined_names().to_vec()
         }
         InputKind::Xls => {
             let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            read_sheets(&mut wb, |wb, name| {
-                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-            })
+            for name in visible(&wb) {
+                let Ok(range) = wb.worksheet_range(&name) else { continue };
+                let cells = used(&range, &name, limits)?;
+                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                sheets.push((name, cells, merged));
+            }
+            wb.defined_names().to_vec()
         }
         InputKind::Ods => {
             // calamine does not report merged ranges of ods files: a merged label then sits in its
             // top-left cell only, which the matcher handles.
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            read_sheets(&mut wb, |_, _| Vec::new())
+            for name in visible(&wb) {
+                let Ok(range) = wb.worksheet_range(&name) else { continue };
+                let cells = used(&range, &name, limits)?;
+                sheets.push((name, cells, Vec::new()));
+            }
+            wb.defined_names().to_vec()
         }
-    }
-}
-
-/// Reads every visible worksheet (all of them if none is visible) into grids.
-fn read_sheets<RS, R, F>(wb: &mut R, merges: F) -> Result<Document, ErrorKind>
-where
-    RS: std::io::Read + std::io::Seek,
-    R: Reader<RS>,
-    F: Fn(&mut R, &str) -> Vec<Dimensions>,
-{
-    let sheets = wb.sheets_metadata().to_vec();
-    let any_visible = sheets.iter().any(|s| s.visible == SheetVisible::Visible);
-    let mut grids = Vec::new();
-    for sheet in sheets {
-        if any_visible && sheet.visible != SheetVisible::Visible {
-            continue;
-        }
-        // A chart sheet or a sheet calamine cannot parse has no table to offer; skip it.
-        let Ok(range) = wb.worksheet_range(&sheet.name) else {
-            continue;
-        };
-        let merged = merges(wb, &sheet.name);
-        grids.push(sheet_grid(&sheet.name, &range, &merged));
-    }
-    let names = wb
-        .defined_names()
+    };
+    let grids = sheets
+        .into_iter()
+        .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
+        .collect();
+    let names = names
         .iter()
         .filter_map(|(name, formula)| Some((name.clone(), parse_reference(formula)?)))
         .collect();
@@ -74,50 +85,122 @@ where
     })
 }
 
-/// One worksheet as a grid: every position of the used range, merged ranges as spans.
-fn sheet_grid(name: &str, range: &Range<Data>, merged: &[Dimensions]) -> Grid {
-    let Some((r0, c0)) = range.start() else {
-        return Grid::new(name, true, Vec::new());
-    };
-    let mut covered = std::collections::HashSet::new();
-    let mut spans = std::collections::HashMap::new();
+/// The visible worksheets (all of them if none is visible), in workbook order.
+fn visible<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
+    let sheets = wb.sheets_metadata();
+    let any_visible = sheets.iter().any(|s| s.visible == SheetVisible::Visible);
+    sheets
+        .iter()
+        .filter(|s| !any_visible || s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// A cell's text and native number; `None` for an empty cell.
+type CellText = (String, Option<f64>);
+
+fn text_of(data: &Data) -> Option<CellText> {
+    Some(match data {
+        Data::Int(i) => (i.to_string(), Some(*i as f64)),
+        Data::Float(f) => (format_number(*f), Some(*f)),
+        Data::String(s) => (s.clone(), None),
+        Data::Empty => return None,
+        other => (other.to_string(), None),
+    })
+}
+
+fn text_of_ref(data: &DataRef) -> Option<CellText> {
+    Some(match data {
+        DataRef::Int(i) => (i.to_string(), Some(*i as f64)),
+        DataRef::Float(f) => (format_number(*f), Some(*f)),
+        DataRef::String(s) => (s.clone(), None),
+        DataRef::SharedString(s) => (s.to_string(), None),
+        DataRef::Empty => return None,
+        other => (Data::from(other.clone()).to_string(), None),
+    })
+}
+
+/// The non-empty cells of a range calamine already holds (xls, ods).
+fn used(range: &calamine::Range<Data>, sheet: &str, limits: &Limits) -> Result<Vec<(u32, u32, CellText)>, ErrorKind> {
+    let mut out = Vec::new();
+    for (r, c, data) in range.used_cells() {
+        if let Some(t) = text_of(data) {
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            out.push((r0 + r as u32, c0 + c as u32, t));
+            limits.check_cells(out.len(), sheet)?;
+        }
+    }
+    Ok(out)
+}
+
+/// One worksheet as a grid: its cells, merged ranges as spans, and blank cells where a table can
+/// be — in rows with content, up to the last column that more than one row uses — so values can be
+/// placed by their order in a row and blank cells are reported where they are.
+fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions]) -> Grid {
+    let mut covered = HashSet::new();
+    let mut spans = HashMap::new();
     for m in merged {
         spans.insert(m.start, (m.end.0 - m.start.0 + 1, m.end.1 - m.start.1 + 1));
-        for r in m.start.0..=m.end.0 {
-            for c in m.start.1..=m.end.1 {
-                if (r, c) != m.start {
-                    covered.insert((r, c));
+        // A merged range is at most a table wide and tall; a larger one is not a label.
+        if (m.end.0 - m.start.0) < 1000 && (m.end.1 - m.start.1) < 200 {
+            for r in m.start.0..=m.end.0 {
+                for c in m.start.1..=m.end.1 {
+                    if (r, c) != m.start {
+                        covered.insert((r, c));
+                    }
                 }
             }
         }
     }
-    let mut cells = Vec::with_capacity(range.get_size().0 * range.get_size().1);
-    for (dr, row) in range.rows().enumerate() {
-        for (dc, data) in row.iter().enumerate() {
-            let (r, c) = (r0 + dr as u32, c0 + dc as u32);
-            if covered.contains(&(r, c)) {
-                continue;
+    let mut rows_of_col: HashMap<u32, u32> = HashMap::new();
+    let mut rows: Vec<u32> = cells.iter().map(|(r, _, _)| *r).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let first_col = cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
+    for (_, c, _) in &cells {
+        *rows_of_col.entry(*c).or_default() += 1;
+    }
+    let last_col = rows_of_col
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(c, _)| *c)
+        .max()
+        .unwrap_or(first_col);
+    let mut out: Vec<GridCell> = Vec::with_capacity(cells.len());
+    let mut present = HashSet::with_capacity(cells.len());
+    for (r, c, (text, number)) in cells {
+        present.insert((r, c));
+        if covered.contains(&(r, c)) {
+            continue;
+        }
+        let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
+        out.push(GridCell {
+            row: r,
+            col: c,
+            rows,
+            cols,
+            text,
+            number,
+            at: Location::sheet(name, r, c),
+        });
+    }
+    for &r in &rows {
+        for c in first_col..=last_col {
+            if !present.contains(&(r, c)) && !covered.contains(&(r, c)) {
+                let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
+                out.push(GridCell {
+                    row: r,
+                    col: c,
+                    rows,
+                    cols,
+                    text: String::new(),
+                    number: None,
+                    at: Location::sheet(name, r, c),
+                });
             }
-            let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
-            let (text, number) = match data {
-                Data::Int(i) => (i.to_string(), Some(*i as f64)),
-                Data::Float(f) => (format_number(*f), Some(*f)),
-                Data::String(s) => (s.clone(), None),
-                Data::Empty => (String::new(), None),
-                other => (other.to_string(), None),
-            };
-            cells.push(GridCell {
-                row: r,
-                col: c,
-                rows,
-                cols,
-                text,
-                number,
-                at: Location::sheet(name, r, c),
-            });
         }
     }
-    Grid::new(name, true, cells)
+    Grid::new(name, true, out)
 }
 
 /// A defined name's target, `'表 三'!$C$7` or `表三!C7`, as a location (single cells only).
