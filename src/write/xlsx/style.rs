@@ -162,12 +162,12 @@ pub fn style(role: Role, mark: Option<Severity>) -> Format {
     }
 }
 
-/// How numbers of a kind are shown: counts whole, signed changes with their sign, amounts in 万元
-/// with up to four decimals.
+/// How numbers of a kind are shown: counts as they are (a wrong 3.5 must not look like 4), signed
+/// changes with their sign, amounts in 万元 with two to four decimals.
 fn number_format(kind: Kind) -> &'static str {
     match kind {
-        Kind::Count => "0",
-        Kind::Signed => "+0;-0;0",
+        Kind::Count => "General",
+        Kind::Signed => "+General;-General;General",
         Kind::Amount => "0.00##",
     }
 }
