@@ -533,12 +533,10 @@ pub fn render(ws: &mut Worksheet, sheet: &str, plan: &Plan, ctx: &Ctx, placed: &
                 }
             }
         }
-        if role.is_entry() && ctx.mode == Mode::Template {
-            if let Role::Input(kind) = role {
-                match inputs.iter_mut().find(|(k, _)| *k == kind) {
-                    Some((_, cells)) => cells.push((r, c)),
-                    None => inputs.push((kind, vec![(r, c)])),
-                }
+        if let (Role::Input(kind), Mode::Template) = (role, ctx.mode) {
+            match inputs.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, cells)) => cells.push((r, c)),
+                None => inputs.push((kind, vec![(r, c)])),
             }
         }
         if let Some(name) = &item.name {

@@ -91,11 +91,6 @@ impl Role {
             _ => 0.0,
         }
     }
-
-    /// Whether a person types into cells of this role (unlocked in a protected template).
-    pub fn is_entry(self) -> bool {
-        matches!(self, Role::Input(_) | Role::Entry)
-    }
 }
 
 /// The format of a cell of `role`, marked by the worst finding on it, if any.
