@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use nianbao::check::check;
 use nianbao::format::Format;
 use nianbao::read::{collect, read_path, Options};
-use nianbao::write::{csv::long_csv, json::report_json, save};
+use nianbao::write::{csv::long_csv, html::report_html, json::report_json, md::report_md, save};
 
 /// 读取报告并转换格式。
 ///
@@ -52,6 +52,10 @@ enum To {
     Json,
     /// 长表 CSV（每个单元格一行）
     Csv,
+    /// 完整报告网页（标题、六部分正文、三张表格），可直接发布或打印
+    Html,
+    /// 完整报告 Markdown
+    Md,
 }
 
 impl To {
@@ -59,6 +63,8 @@ impl To {
         match self {
             To::Json => "json",
             To::Csv => "csv",
+            To::Html => "html",
+            To::Md => "md",
         }
     }
 }
@@ -92,6 +98,8 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         let bytes = match args.to {
             To::Json => report_json(&report, &check(&report)).into_bytes(),
             To::Csv => long_csv(&[&report], !args.no_bom),
+            To::Html => report_html(&report).into_bytes(),
+            To::Md => report_md(&report).into_bytes(),
         };
         let result = match &args.out_dir {
             Some(dir) => {

@@ -649,6 +649,8 @@ fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
 /// assert_eq!(parse_title("某某镇2022年报"), (Some("某某镇".into()), Some(2022)));
 /// assert_eq!(parse_title("2024 年政府信息公开工作年度报告"), (None, Some(2024)));
 /// assert_eq!(parse_title("2020年上海市政府信息公开工作年度报告"), (Some("上海市".into()), Some(2020)));
+/// assert_eq!(parse_title("某某局政府信息公开工作年度报告"), (Some("某某局".into()), None));
+/// assert_eq!(parse_title("政府信息公开工作年度报告格式模板"), (None, None));
 /// assert_eq!(parse_title("平潭综合实验区海坛片区管理局 2023年度政府信息公开工作年度报告").0.as_deref(), Some("平潭综合实验区海坛片区管理局"));
 /// ```
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
@@ -668,7 +670,15 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
         }
     }
     let Some((i, y)) = found else {
-        return (None, None);
+        // No year: the agency is what stands before the title's words, if that looks like a name.
+        let before = text
+            .split(TITLE)
+            .next()
+            .filter(|_| text.contains(TITLE))
+            .unwrap_or_default()
+            .trim();
+        let name = !before.is_empty() && before.chars().count() <= 40 && !before.contains(['，', '。', ',']);
+        return (name.then(|| before.to_string()), None);
     };
     let agency: String = chars[..i].iter().collect();
     let mut agency = agency

@@ -5,7 +5,10 @@
 //! output is replaced only as a whole. [`save`] also refuses to write over any input.
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod md;
+pub mod tables;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
