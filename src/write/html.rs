@@ -49,18 +49,19 @@ article { max-width: 170mm; margin: 0 auto; padding: 20mm 20mm 24mm; background:
 h1 { margin: 0 0 1.2em; text-align: center; font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 22pt; font-weight: normal; line-height: 1.5; }
 h2 { margin: 1em 0 0.4em; font-family: "SimHei", "黑体", "Heiti SC", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; font-size: 16pt; font-weight: normal; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
-table { width: 100%; margin: 0.6em 0 1em; border-collapse: collapse; font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 10.5pt; line-height: 1.45; }
+table { width: 100%; margin: 0.6em 0 1em; border-collapse: collapse; table-layout: fixed; font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 10.5pt; line-height: 1.45; }
 th, td { padding: 0.3em 0.35em; border: 1px solid #000; text-align: center; vertical-align: middle; font-weight: normal; }
 td.label { text-align: left; }
 th.block { font-weight: bold; }
 th.note { font-size: 9pt; }
-td.value { white-space: nowrap; }
+td.value { overflow-wrap: anywhere; }
+table.t4 th, table.t4 td { padding: 0.3em 0.1em; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 p.none { text-indent: 0; color: #555; }
 @media print {
   html { background: none; }
-  article { max-width: none; padding: 0; }
+  article { max-width: none; padding: 0 2px; }
   h2 { break-after: avoid; page-break-after: avoid; }
 }
 "#;
@@ -112,10 +113,34 @@ pub fn report_html(report: &Report) -> String {
     out
 }
 
+/// Column widths: group label columns narrow, the leaf label column wide, the number columns
+/// sharing the rest equally, so every number column is as wide as its neighbours.
+fn colgroup(t: &DrawnTable) -> String {
+    const GROUP: f64 = 8.0;
+    let label_share = match t.labels {
+        0 => 0.0,
+        1 => 28.0,
+        n => 26.0 + GROUP * f64::from(n - 1),
+    };
+    let values = t.width.saturating_sub(t.labels).max(1);
+    let value = (100.0 - label_share) / f64::from(values);
+    let mut out = String::from("<colgroup>");
+    for c in 0..t.width {
+        let w = match c {
+            c if c + 1 < t.labels => GROUP,
+            c if c < t.labels => label_share - GROUP * f64::from(t.labels - 1),
+            _ => value,
+        };
+        out.push_str(&format!("<col style=\"width:{w:.2}%\">"));
+    }
+    out.push_str("</colgroup>\n");
+    out
+}
+
 /// One table: header rows in `<thead>`, body rows in `<tbody>`, spans as `colspan`/`rowspan`.
 fn table_html(t: &DrawnTable) -> String {
     let class = t.table.code();
-    let mut out = format!("<table class=\"{class}\">\n");
+    let mut out = format!("<table class=\"{class}\">\n{}", colgroup(t));
     let row = |cells: &[super::tables::Drawn], out: &mut String| {
         out.push_str("<tr>");
         for c in cells {

@@ -64,6 +64,10 @@ impl Drawn {
 pub struct DrawnTable {
     /// Which table.
     pub table: Table,
+    /// Label columns on the left (表三's three, 表二's 信息内容, none in 表四).
+    pub labels: u32,
+    /// Columns in all.
+    pub width: u32,
     /// Header rows.
     pub head: Vec<Vec<Drawn>>,
     /// Body rows.
@@ -170,6 +174,8 @@ fn t2(report: &Report) -> DrawnTable {
     }
     DrawnTable {
         table: Table::T2,
+        labels: 1,
+        width: width + 1,
         head: Vec::new(),
         body,
     }
@@ -267,6 +273,8 @@ fn t3(report: &Report) -> DrawnTable {
     }
     DrawnTable {
         table: Table::T3,
+        labels: label_cols,
+        width: label_cols + T3_COLUMNS.len() as u32,
         head,
         body,
     }
@@ -308,6 +316,8 @@ fn t4(report: &Report) -> DrawnTable {
         .collect()];
     DrawnTable {
         table: Table::T4,
+        labels: 0,
+        width: T4_COLUMNS.len() as u32,
         head: vec![first, second, third],
         body,
     }
