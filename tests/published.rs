@@ -268,3 +268,104 @@ fn a_gbk_page_reads() {
     assert_eq!(report.agency, "平潭综合实验区自然资源与生态环境局");
     assert_eq!(report.get("t2.licensing.decisions"), Some(308.0));
 }
+
+/// Replaces the first `from` after `anchor` (and the anchor itself by `new_anchor`).
+fn edit(html: &str, anchor: &str, new_anchor: &str, changes: &[(&str, &str)]) -> String {
+    let at = html.find(anchor).unwrap_or_else(|| panic!("{anchor} not in page"));
+    let (head, tail) = html.split_at(at);
+    let mut tail = tail.replacen(anchor, new_anchor, 1);
+    let mut from = new_anchor.len();
+    for (old, new) in changes {
+        let i = from + tail[from..].find(old).unwrap();
+        tail.replace_range(i..i + old.len(), new);
+        from = i + new.len();
+    }
+    format!("{head}{tail}")
+}
+
+#[test]
+fn labels_and_values_as_real_reports_write_them() {
+    use nianbao::model::Reading;
+    let page = std::fs::read_to_string(dir().join("2024-pingtan-zrzj.html")).unwrap();
+    let truth: Json =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("2024-pingtan-zrzj.truth.json")).unwrap()).unwrap();
+    // A note inside a label, typos, another comma, `/` `-` and a blank for zero, an amount in 元.
+    let page = edit(&page, "现行有效件数", "现行有效件数（历史累计）", &[]);
+    let page = edit(&page, "只计这一情形", "只计这一情况", &[]);
+    let page = edit(&page, "2.其他法律行政法规禁止公开", "2.其他法律行政止公开", &[]);
+    let page = edit(&page, "逾期不补正、行政机关", "逾期不补正，行政机关", &[]);
+    let zeros = [
+        ("<p>0</p>", "<p>/</p>"),
+        ("<p>0</p>", "<p>-</p>"),
+        ("<p>0</p>", "<p></p>"),
+    ];
+    let page = edit(&page, "5.属于三类内部事务信息", "5.属于三类内容事务信息", &zeros);
+    let page = edit(
+        &page,
+        "行政事业性收费",
+        "行政事业性收费",
+        &[("<p>0</p>", "<p>125000元</p>")],
+    );
+    let report = read_bytes(page.as_bytes(), "variants.html", &Options::default()).unwrap();
+    let mut want = truth.clone();
+    want["t2"]["fees"]["amount"] = serde_json::json!(12.5);
+    assert_eq!(differences(&report, &want), Vec::<String>::new());
+    let reading = |code: &str| report.value(code).map(|v| v.reading);
+    assert_eq!(reading("t3.denied_internal.natural"), Some(Reading::Dash));
+    assert_eq!(reading("t3.denied_internal.commercial"), Some(Reading::Dash));
+    assert_eq!(reading("t3.denied_internal.research"), Some(Reading::Blank));
+    assert_eq!(reading("t2.fees.amount"), Some(Reading::Number));
+}
+
+#[test]
+fn three_tables_in_one_table_read_the_same() {
+    let page = std::fs::read_to_string(dir().join("2024-pingtan-zrzj.html")).unwrap();
+    let truth: Json =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("2024-pingtan-zrzj.truth.json")).unwrap()).unwrap();
+    // Join the tables: drop everything from each table's end to the next table's first row.
+    let mut joined = page.clone();
+    for _ in 0..2 {
+        let end = joined.find("</tbody></table>").unwrap();
+        let next = end + joined[end..].find("<table").unwrap();
+        let body = next + joined[next..].find("<tbody>").unwrap() + "<tbody>".len();
+        joined.replace_range(end..body, "");
+    }
+    assert_eq!(joined.matches("<table").count(), 1);
+    let report = read_bytes(joined.as_bytes(), "one-table.html", &Options::default()).unwrap();
+    assert_eq!(differences(&report, &truth), Vec::<String>::new());
+}
+
+#[test]
+fn web_page_text_saved_in_gbk_reads_the_same() {
+    let seed = std::fs::read_to_string(dir().join("seed-2020-gongshu-approval.txt")).unwrap();
+    let truth: Json =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("seed-2020-gongshu-approval.truth.json")).unwrap())
+            .unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&seed);
+    assert!(!unmappable);
+    let report = read_bytes(&gbk, "seed-gbk.txt", &Options::default()).unwrap();
+    assert_eq!(report.source.kind, "text");
+    assert_eq!(differences(&report, &truth), Vec::<String>::new());
+}
+
+#[test]
+fn cut_or_damaged_inputs_never_panic() {
+    for name in [
+        "seed-2020-gongshu-approval.txt",
+        "2020-shanghai-city.html",
+        "2024-pingtan-zone.html",
+        "govnianbao-template-2021.docx",
+    ] {
+        let bytes = std::fs::read(dir().join(name)).unwrap();
+        for k in 1..24 {
+            let cut = &bytes[..bytes.len() * k / 24];
+            let _ = read_bytes(cut, name, &Options::default());
+            let mut damaged = bytes.clone();
+            let at = damaged.len() * k / 24;
+            damaged[at..(at + 64).min(bytes.len())]
+                .iter_mut()
+                .for_each(|b| *b = b.wrapping_mul(31) ^ 0x5A);
+            let _ = read_bytes(&damaged, name, &Options::default());
+        }
+    }
+}
