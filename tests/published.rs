@@ -369,3 +369,19 @@ fn cut_or_damaged_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_title_over_two_lines_names_the_agency() {
+    let seed = std::fs::read_to_string(dir().join("seed-2020-gongshu-approval.txt")).unwrap();
+    let split = seed.replacen(
+        "拱墅区行政审批服务管理办公室2020年度政府信息公开工作年度报告",
+        "拱墅区行政审批服务管理办公室\n2020 年度政府信息公开工作年度报告",
+        1,
+    );
+    let report = read_bytes(split.as_bytes(), "年报.txt", &Options::default()).unwrap();
+    assert_eq!(
+        (report.agency.as_str(), report.year),
+        ("拱墅区行政审批服务管理办公室", 2020)
+    );
+    assert_eq!(report.source.agency_from, "title");
+}

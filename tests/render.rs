@@ -254,3 +254,28 @@ fn markdown_has_every_number() {
     assert!(md.contains("\n**第二十条第（九）项**\n"));
     assert!(md.contains("| 三、本年度办理结果 （三）不予公开 1.属于国家秘密 |"));
 }
+
+#[test]
+fn convert_writes_the_page_and_the_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("年报.html");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("convert")
+        .arg(published("2024-pingtan-zrzj.html"))
+        .args(["--to", "html", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(page.contains("<h1>平潭综合实验区自然资源与生态环境局2024年政府信息公开工作年度报告</h1>"));
+    let md = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("convert")
+        .arg(published("2024-pingtan-zrzj.html"))
+        .args(["--to", "md"])
+        .output()
+        .unwrap();
+    assert!(md.status.success());
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("| 行政许可 | 308 |"), "{md}");
+}
