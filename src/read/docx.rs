@@ -21,6 +21,8 @@ use crate::model::{Location, PlaceKind};
 const MAX_XML: u64 = 256 << 20;
 /// The widest `w:gridSpan` taken.
 const MAX_SPAN: u32 = 100;
+/// The most grid positions a table's merged cells may cover; spans beyond are read as 1.
+const MAX_SPAN_AREA: u64 = 1 << 20;
 
 /// Reads a Word document into grids (one per table) and paragraphs.
 pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
@@ -59,6 +61,10 @@ struct Table {
     rows: u32,
     col: u32,
     cell: Option<Cell>,
+    /// Grid positions covered by merged cells so far.
+    area: u64,
+    /// For each column, the cell last started there (which a `w:vMerge` below continues).
+    last_in_col: std::collections::HashMap<u32, usize>,
 }
 
 /// The state of the walk through the document.
@@ -189,19 +195,29 @@ impl Walker {
 }
 
 /// Adds a finished cell to its table: a continued vertical merge extends the cell above instead.
-fn finish_cell(table: &mut Table, cell: Cell) {
+fn finish_cell(table: &mut Table, mut cell: Cell) {
     let Some(row) = table.row else { return };
     if cell.merge == Some(false) {
         let above = table
-            .cells
-            .iter_mut()
-            .rev()
-            .find(|c| c.col == cell.col && c.row + c.rows == row);
+            .last_in_col
+            .get(&cell.col)
+            .and_then(|&i| table.cells.get_mut(i))
+            .filter(|c| c.row + c.rows == row);
         if let Some(above) = above {
-            above.rows += 1;
-            return;
+            if table.area + u64::from(above.cols) <= MAX_SPAN_AREA {
+                table.area += u64::from(above.cols);
+                above.rows += 1;
+                return;
+            }
         }
     }
+    if cell.cols > 1 {
+        table.area += u64::from(cell.cols);
+        if table.area > MAX_SPAN_AREA {
+            cell.cols = 1;
+        }
+    }
+    table.last_in_col.insert(cell.col, table.cells.len());
     table.cells.push(GridCell {
         row,
         col: cell.col,
@@ -303,6 +319,19 @@ mod tests {
         assert_eq!(g.at(0, 2).unwrap().text, "商业企业");
         assert_eq!(g.at(1, 1).unwrap().text, "1 & 2");
         assert_eq!(g.at(1, 2).unwrap().text, "3");
+    }
+
+    #[test]
+    fn hostile_spans_stay_bounded() {
+        let cells = r#"<w:tc><w:tcPr><w:gridSpan w:val="100000"/><w:vMerge/></w:tcPr></w:tc>"#.repeat(3000);
+        let rows = format!("<w:tr>{cells}</w:tr>").repeat(20);
+        let doc = parse(format!("<w:document {W}><w:body><w:tbl>{rows}</w:tbl></w:body></w:document>").as_bytes());
+        let covered: u64 = doc.unwrap().grids[0]
+            .cells()
+            .iter()
+            .map(|c| u64::from(c.rows * c.cols))
+            .sum();
+        assert!(covered <= 2 * MAX_SPAN_AREA);
     }
 
     #[test]

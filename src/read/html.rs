@@ -294,17 +294,23 @@ fn parse(text: &str) -> Document {
 /// Lays a table's rows out on a grid by the HTML table algorithm.
 fn layout(name: &str, table: RawTable) -> Grid {
     let n_rows = table.rows.len() as u32;
-    // Column ranges taken by cells reaching down from rows above: (first col, last col, last row).
-    let mut from_above: Vec<(u32, u32, u32)> = Vec::new();
+    // Column ranges taken by cells reaching down from rows above: first col → (last col, last row).
+    // Ranges of one row never overlap; ranges whose last row is past are dropped when met.
+    let mut from_above: std::collections::BTreeMap<u32, (u32, u32)> = std::collections::BTreeMap::new();
     let mut area: u64 = 0;
     let mut cells = Vec::new();
     for (r, row) in table.rows.into_iter().enumerate() {
         let r = r as u32;
-        from_above.retain(|&(_, _, last)| last >= r);
         let mut c = 0u32;
         for raw in row {
-            while let Some(&(_, end, _)) = from_above.iter().find(|&&(s, e, _)| (s..=e).contains(&c)) {
-                c = end + 1;
+            while let Some((&start, &(end, last))) = from_above.range(..=c).next_back() {
+                if last < r {
+                    from_above.remove(&start);
+                } else if end >= c {
+                    c = end + 1;
+                } else {
+                    break;
+                }
             }
             // rowspan="0" reaches to the end of the table.
             let wanted_rows = if raw.rowspan == 0 { n_rows - r } else { raw.rowspan };
@@ -316,7 +322,7 @@ fn layout(name: &str, table: RawTable) -> Grid {
                 }
             }
             if rows > 1 {
-                from_above.push((c, c + cols - 1, r + rows - 1));
+                from_above.insert(c, (c + cols - 1, r + rows - 1));
             }
             cells.push(GridCell {
                 row: r,
