@@ -42,6 +42,14 @@ pub enum ErrorKind {
     /// No table of the report could be found at all.
     #[error("找不到年报的表格（表二 主动公开、表三 依申请公开、表四 行政复议行政诉讼）。请确认文件是政府信息公开工作年度报告")]
     NoTables,
+    /// A whole published report lacks one of its tables: the copy is incomplete.
+    #[error("{table}缺失：{why}。已发布的年度报告应有全部三张表格，文件可能不完整（例如复制网页时少复制了一部分），请取得完整的报告后再试")]
+    TableMissing {
+        /// `表三（收到和处理政府信息公开申请情况）`.
+        table: String,
+        /// What was looked for and not found.
+        why: String,
+    },
     /// A table or label appears twice, so nianbao will not guess which is meant.
     #[error("{what}出现了两次（{first}；{second}），无法确定以哪一处为准。请删除多余的一处后再试")]
     Duplicate {
@@ -107,6 +115,7 @@ impl Error {
             ErrorKind::Corrupt { .. } => "CORRUPT",
             ErrorKind::Unsupported(_) => "UNSUPPORTED",
             ErrorKind::NoTables => "NO_TABLES",
+            ErrorKind::TableMissing { .. } => "TABLE_MISSING",
             ErrorKind::Duplicate { .. } => "DUPLICATE",
             ErrorKind::Unplaced { .. } => "UNPLACED",
             ErrorKind::TooLarge { .. } => "TOO_LARGE",

@@ -44,7 +44,11 @@ impl Roster {
     /// assert!(Roster::from_bytes("名称\n区财政局\n".as_bytes()).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Roster, ErrorKind> {
-        let rows = if crate::read::detect(bytes, &crate::read::Limits::default()).is_ok() {
+        use crate::read::InputKind::{Ods, Xls, Xlsx};
+        let rows = if matches!(
+            crate::read::detect(bytes, &crate::read::Limits::default()),
+            Ok(Xlsx | Xls | Ods)
+        ) {
             workbook_rows(bytes)?
         } else {
             csv_rows(&decode(bytes))?

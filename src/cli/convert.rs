@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use nianbao::check::check;
 use nianbao::format::Format;
 use nianbao::read::{collect, read_path, Options};
-use nianbao::write::{csv::long_csv, json::report_json, save, xlsx::filled};
+use nianbao::write::{csv::long_csv, html::report_html, json::report_json, md::report_md, save, xlsx::filled};
 
 /// 读取报告并转换格式。
 ///
@@ -57,6 +57,10 @@ enum To {
     Csv,
     /// 官方表格样式的 XLSX（封面、表二至表四，有问题的单元格标红并附说明；需 -o 或 --out-dir）
     Xlsx,
+    /// 完整报告网页（标题、六部分正文、三张表格），可直接发布或打印
+    Html,
+    /// 完整报告 Markdown
+    Md,
 }
 
 impl To {
@@ -65,6 +69,8 @@ impl To {
             To::Json => "json",
             To::Csv => "csv",
             To::Xlsx => "xlsx",
+            To::Html => "html",
+            To::Md => "md",
         }
     }
 }
@@ -115,6 +121,8 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
                     }
                 }
             }
+            To::Html => report_html(&report).into_bytes(),
+            To::Md => report_md(&report).into_bytes(),
         };
         let result = match &args.out_dir {
             Some(dir) => {

@@ -13,7 +13,7 @@ use super::label::{normalize, score_normalized, MATCH};
 use super::value::parse;
 use super::{Document, Grid, GridCell, Options};
 use crate::error::ErrorKind;
-use crate::format::{Format, Layout, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
+use crate::format::{Format, Layout, Table, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
 use crate::model::{Report, Value};
 
 /// The prefix of the defined names our templates give their input cells (`NB.t3.new.natural`).
@@ -38,6 +38,7 @@ pub fn extract(doc: &Document, file_stem: &str, options: &Options) -> Result<Rep
     };
     report.source.format_from = format_from.to_string();
     identify(&mut report, doc, &grids, file_stem, options, named);
+    report.sections = super::sections::find(&doc.paragraphs);
     Ok(report)
 }
 
@@ -143,7 +144,30 @@ fn from_labels(doc: &Document, grids: &Grids, options: &Options) -> Result<(Repo
     if found == 0 {
         return Err(ErrorKind::NoTables);
     }
+    if doc.published {
+        for table in Table::ALL {
+            let defs = format.cells().iter().zip(&report.cells);
+            if defs.filter(|(d, _)| d.table == table).all(|(_, v)| v.is_none()) {
+                return Err(ErrorKind::TableMissing {
+                    table: format!("{}（{}）", table.name(), table.title()),
+                    why: missing_why(grids, table),
+                });
+            }
+        }
+    }
     Ok((report, format_from))
+}
+
+/// Why a table of a published report was not found: its header or its rows are not there.
+fn missing_why(grids: &Grids, table: Table) -> String {
+    let has = |text: &str| grids.all().any(|f| f.norm == normalize(text));
+    match table {
+        Table::T2 => "找不到“规章”“行政许可”“行政处罚”“行政强制”等行".into(),
+        Table::T3 if !has("自然人") => "找不到“自然人”“法人或其他组织”“总计”等列标题".into(),
+        Table::T3 => "有列标题“自然人”，但找不到“一、本年新收政府信息公开申请数量”等行".into(),
+        Table::T4 if !has("行政复议") => "找不到“行政复议”“行政诉讼”表头".into(),
+        Table::T4 => "有“行政复议”表头，但表头下没有数字行".into(),
+    }
 }
 
 /// Stores a row's cells into the report, parsing each by its kind.
@@ -458,10 +482,12 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
             headers[n / per_group * per_group + i] = Some((c.col, c.last_col()));
         }
     }
-    // The values: the first row below the header with something in it, from 行政复议's column on.
-    let Some(r) = grid
-        .rows()
-        .find(|&r| r > last_header_row && !grid.row(r).iter().all(GridCell::is_blank))
+    // The values: the first row below the header with something in it, from 行政复议's column on;
+    // in a blank form, the blank row below the header.
+    let below = || grid.rows().filter(|&r| r > last_header_row);
+    let Some(r) = below()
+        .find(|&r| !grid.row(r).iter().all(GridCell::is_blank))
+        .or_else(|| below().next())
     else {
         return Ok(1);
     };
@@ -582,12 +608,16 @@ fn cover_value(grids: &Grids, keys: &[&str]) -> Option<String> {
     None
 }
 
-/// The report's title, from the grids' cells or the paragraphs, parsed into agency and year.
+/// The report's title, from the paragraphs or the grids' cells, parsed into agency and year. A
+/// title broken over two lines (`淮安市人民政府` / `2024 年政府信息公开工作年度报告`) takes the agency
+/// from the line before.
 fn title(doc: &Document, grids: &Grids) -> Option<(Option<String>, Option<i32>)> {
-    let texts = grids
-        .all()
-        .map(|f| f.cell.text.clone())
-        .chain(doc.paragraphs.iter().take(20).cloned());
+    let texts = doc
+        .paragraphs
+        .iter()
+        .take(20)
+        .cloned()
+        .chain(grids.all().map(|f| f.cell.text.clone()));
     let mut previous: Option<String> = None;
     for t in texts {
         if normalize(&t).contains(TITLE) || normalize(&t).contains("年报") {
@@ -610,13 +640,18 @@ fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
     title(doc, grids).and_then(|(_, y)| y)
 }
 
-/// `XX区住房和城乡建设局2024年政府信息公开工作年度报告` → (`XX区住房和城乡建设局`, 2024).
+/// `XX区住房和城乡建设局2024年政府信息公开工作年度报告` → (`XX区住房和城乡建设局`, 2024); with the
+/// year first (`2020年上海市政府信息公开工作年度报告`) the agency is what follows the year.
 ///
 /// ```
 /// use nianbao::read::extract::parse_title;
 /// assert_eq!(parse_title("平潭综合实验区2024年度政府信息公开工作年度报告"), (Some("平潭综合实验区".into()), Some(2024)));
 /// assert_eq!(parse_title("某某镇2022年报"), (Some("某某镇".into()), Some(2022)));
 /// assert_eq!(parse_title("2024 年政府信息公开工作年度报告"), (None, Some(2024)));
+/// assert_eq!(parse_title("2020年上海市政府信息公开工作年度报告"), (Some("上海市".into()), Some(2020)));
+/// assert_eq!(parse_title("某某局政府信息公开工作年度报告"), (Some("某某局".into()), None));
+/// assert_eq!(parse_title("政府信息公开工作年度报告格式模板"), (None, None));
+/// assert_eq!(parse_title("平潭综合实验区海坛片区管理局 2023年度政府信息公开工作年度报告").0.as_deref(), Some("平潭综合实验区海坛片区管理局"));
 /// ```
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
     let chars: Vec<char> = text.chars().collect();
@@ -635,15 +670,36 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
         }
     }
     let Some((i, y)) = found else {
-        return (None, None);
+        // No year: the agency is what stands before the title's words, if that looks like a name.
+        let before = text
+            .split(TITLE)
+            .next()
+            .filter(|_| text.contains(TITLE))
+            .unwrap_or_default()
+            .trim();
+        let name = !before.is_empty() && before.chars().count() <= 40 && !before.contains(['，', '。', ',']);
+        return (name.then(|| before.to_string()), None);
     };
     let agency: String = chars[..i].iter().collect();
-    let agency = agency
+    let mut agency = agency
         .trim()
         .trim_start_matches("关于")
         .trim_end_matches(['/', '／', '-', '_', ' ', '\u{3000}'])
         .trim()
         .to_string();
+    if agency.is_empty() {
+        let after: String = chars[i + 4..].iter().collect();
+        let after = after.trim_start();
+        let after = after.strip_prefix('年').unwrap_or(after);
+        let after = after.strip_prefix('度').unwrap_or(after);
+        if let Some(end) = ["政府信息公开", "政务公开", "年报"]
+            .iter()
+            .filter_map(|k| after.find(k))
+            .min()
+        {
+            agency = after[..end].trim().to_string();
+        }
+    }
     ((!agency.is_empty()).then_some(agency), Some(y))
 }
 

@@ -152,3 +152,45 @@ impl Grid {
         out
     }
 }
+
+/// Whether a character belongs to CJK text (ideographs, CJK and full-width punctuation), where
+/// words are not separated by spaces.
+pub fn is_wide(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FFEF}'
+        | '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+/// Cleans the text of a cell or paragraph as a reader sees it: every run of whitespace (also
+/// no-break and ideographic spaces, line breaks) becomes one space, a space between two CJK
+/// characters is dropped (a label broken over lines is one word again), and the ends are trimmed.
+///
+/// ```
+/// use nianbao::read::grid::tidy;
+/// assert_eq!(tidy("本年新\n \u{a0} 制作数量"), "本年新制作数量");
+/// assert_eq!(tidy("\u{3000}\u{3000}0 "), "0");
+/// assert_eq!(tidy("平潭综合实验区海坛片区管理局 2023年度"), "平潭综合实验区海坛片区管理局 2023年度");
+/// assert_eq!(tidy("  一、总体情况"), "一、总体情况");
+/// ```
+pub fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}') {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            let joined = out.chars().last().is_some_and(is_wide) && is_wide(c);
+            if !joined {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}

@@ -6,9 +6,13 @@
 //! [`extract`] finds the tables, rows and columns by their labels in those grids, the same way for
 //! every kind. Adding an input kind is one new reader module and one line in [`InputKind::read`].
 
+pub mod docx;
 pub mod extract;
 pub mod grid;
+pub mod html;
 pub mod label;
+pub mod sections;
+pub mod text;
 pub mod value;
 pub mod workbook;
 
@@ -29,6 +33,12 @@ pub enum InputKind {
     Xls,
     /// OpenDocument spreadsheet (`.ods`).
     Ods,
+    /// Web-page text as copied from a browser: one table cell a line (`.txt`).
+    Text,
+    /// A saved web page or a fragment of one (`.html`, `.htm`), in UTF-8 or GBK.
+    Html,
+    /// Word document (`.docx`).
+    Docx,
 }
 
 impl InputKind {
@@ -38,6 +48,9 @@ impl InputKind {
             InputKind::Xlsx => "xlsx",
             InputKind::Xls => "xls",
             InputKind::Ods => "ods",
+            InputKind::Text => "text",
+            InputKind::Html => "html",
+            InputKind::Docx => "docx",
         }
     }
 
@@ -45,6 +58,9 @@ impl InputKind {
     fn read(self, bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
         match self {
             InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self, limits),
+            InputKind::Text => text::read(bytes),
+            InputKind::Html => html::read(bytes),
+            InputKind::Docx => docx::read(bytes),
         }
     }
 }
@@ -59,16 +75,24 @@ pub struct Document {
     pub paragraphs: Vec<String>,
     /// Defined names of the workbook (`NB.t3.new.natural` → cell), as our own templates carry.
     pub names: Vec<(String, Location)>,
+    /// Whether the input is a whole published report (web-page text, HTML, Word), which always has
+    /// all three tables: a table not found there means the copy is incomplete, an error. A workbook
+    /// return may hold only some of the tables (reported by `check` as `TABLE_MISSING`).
+    pub published: bool,
 }
 
-/// Decides what an input is from its first bytes and, for zip files, the names inside.
+/// Decides what an input is from its first bytes and, for zip files, the names inside: a workbook,
+/// a Word document, a web page (markup in its first kilobytes), or else text in UTF-8 or GB18030.
 ///
 /// ```
 /// use nianbao::read::{detect, InputKind};
 /// use nianbao::read::Limits;
 /// let limits = Limits::default();
 /// assert_eq!(detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", &limits).unwrap(), InputKind::Xls);
+/// assert_eq!(detect("<p>某某局2024年政府信息公开工作年度报告</p>".as_bytes(), &limits).unwrap(), InputKind::Html);
+/// assert_eq!(detect("一、总体情况\n\t规章\n".as_bytes(), &limits).unwrap(), InputKind::Text);
 /// assert!(detect(b"", &limits).is_err());
+/// assert!(detect(b"\x00\x01\x02\xFF\xFE\x00", &limits).is_err());
 /// ```
 pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -81,17 +105,16 @@ pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return detect_zip(bytes, limits);
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
-    let what = if bytes.starts_with(b"%PDF-") {
-        "PDF 文档"
-    } else if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") {
-        "网页（HTML）"
-    } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() {
-        "纯文本"
-    } else {
-        "未知的二进制内容"
-    };
-    Err(ErrorKind::Unrecognized(what.to_string()))
+    if bytes.starts_with(b"%PDF-") {
+        return Err(ErrorKind::Unrecognized("PDF 文档".into()));
+    }
+    if html::looks_like_html(bytes) {
+        return Ok(InputKind::Html);
+    }
+    if text::decode(bytes).is_some() {
+        return Ok(InputKind::Text);
+    }
+    Err(ErrorKind::Unrecognized("未知的二进制内容".into()))
 }
 
 /// A zip container: which office format is it?
@@ -126,7 +149,7 @@ fn detect_zip(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     {
         Ok(InputKind::Ods)
     } else if has("word/document.xml") {
-        Err(ErrorKind::Unrecognized("Word 文档".into()))
+        Ok(InputKind::Docx)
     } else {
         Err(ErrorKind::Unrecognized("不含工作簿的 zip 压缩包".into()))
     }

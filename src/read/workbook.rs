@@ -69,6 +69,7 @@ pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, 
             }
             wb.defined_names().to_vec()
         }
+        InputKind::Text | InputKind::Html | InputKind::Docx => return Err(corrupt("不是工作簿".into())),
     };
     let grids = sheets
         .into_iter()
@@ -82,6 +83,7 @@ pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, 
         grids,
         paragraphs: Vec::new(),
         names,
+        published: false,
     })
 }
 

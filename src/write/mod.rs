@@ -5,8 +5,11 @@
 //! output is replaced only as a whole. [`save`] also refuses to write over any input.
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod md;
 pub mod summary;
+pub mod tables;
 pub mod xlsx;
 
 use std::io::Write;

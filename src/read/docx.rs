@@ -1,0 +1,341 @@
+//! Word documents (`.docx`): every `w:tbl` as a positional grid, the paragraphs around them as text.
+//!
+//! `word/document.xml` is read as a stream with quick-xml. A table row's cells follow each other
+//! across the table's grid columns: a cell spans `w:gridSpan` columns, a row may skip
+//! `w:gridBefore` columns, and a cell marked `w:vMerge` (without `restart`) continues the cell above
+//! it, which then spans one row more. A cell's text is its paragraphs' text (`w:t`, `w:tab`, `w:br`),
+//! tidied like every reader's; paragraphs outside tables are the report's text. Deleted text of
+//! tracked changes and the fallback copies of drawings are left out.
+
+use std::io::Read;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::grid::tidy;
+use super::{Document, Grid, GridCell};
+use crate::error::ErrorKind;
+use crate::model::{Location, PlaceKind};
+
+/// The largest `word/document.xml` read (uncompressed), against zip bombs.
+const MAX_XML: u64 = 256 << 20;
+/// The widest `w:gridSpan` taken.
+const MAX_SPAN: u32 = 100;
+/// The most grid positions a table's merged cells may cover; spans beyond are read as 1.
+const MAX_SPAN_AREA: u64 = 1 << 20;
+
+/// Reads a Word document into grids (one per table) and paragraphs.
+pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
+    let corrupt = |detail: String| ErrorKind::Corrupt { kind: "docx", detail };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    let file = zip.by_name("word/document.xml").map_err(|e| corrupt(e.to_string()))?;
+    let mut xml = Vec::new();
+    file.take(MAX_XML + 1)
+        .read_to_end(&mut xml)
+        .map_err(|e| corrupt(e.to_string()))?;
+    if xml.len() as u64 > MAX_XML {
+        return Err(ErrorKind::TooLarge {
+            what: "Word 文档正文",
+            actual: "超过 256 MB".into(),
+            limit: "256 MB".into(),
+            option: "另存为较小的文件",
+        });
+    }
+    parse(&xml).map_err(corrupt)
+}
+
+/// A cell being read.
+struct Cell {
+    text: String,
+    col: u32,
+    cols: u32,
+    /// `Some(true)` starts a vertical merge, `Some(false)` continues the one above.
+    merge: Option<bool>,
+}
+
+/// A table being read: its finished cells and the row and cell open now.
+#[derive(Default)]
+struct Table {
+    cells: Vec<GridCell>,
+    row: Option<u32>,
+    rows: u32,
+    col: u32,
+    cell: Option<Cell>,
+    /// Grid positions covered by merged cells so far.
+    area: u64,
+    /// For each column, the cell last started there (which a `w:vMerge` below continues).
+    last_in_col: std::collections::HashMap<u32, usize>,
+}
+
+/// The state of the walk through the document.
+#[derive(Default)]
+struct Walker {
+    grids: Vec<Grid>,
+    paragraphs: Vec<String>,
+    paragraph: String,
+    tables: Vec<Table>,
+    /// Inside `w:t`: its text is the document's.
+    in_text: bool,
+    /// Depth inside content that is not shown (deleted text, drawing fallbacks, field codes).
+    skip: usize,
+}
+
+impl Walker {
+    fn cell(&mut self) -> Option<&mut Cell> {
+        self.tables.last_mut()?.cell.as_mut()
+    }
+
+    fn push_text(&mut self, text: &str) {
+        match self.cell() {
+            Some(cell) => cell.text.push_str(text),
+            None => self.paragraph.push_str(text),
+        }
+    }
+
+    fn end_paragraph(&mut self) {
+        if let Some(cell) = self.cell() {
+            cell.text.push('\n');
+            return;
+        }
+        let p = tidy(&self.paragraph);
+        self.paragraph.clear();
+        if !p.is_empty() {
+            self.paragraphs.push(p);
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart, empty: bool) {
+        let name = e.local_name();
+        let name = name.as_ref();
+        if self.skip > 0 || matches!(name, "del" | "Fallback" | "instrText" | "delText") {
+            if !empty {
+                self.skip += 1;
+            }
+            return;
+        }
+        match name {
+            "t" if !empty => self.in_text = true,
+            "tab" => self.push_text("\t"),
+            "br" | "cr" => self.push_text("\n"),
+            "tbl" if !empty => {
+                self.end_paragraph();
+                self.tables.push(Table::default());
+            }
+            "tr" => {
+                if let Some(t) = self.tables.last_mut() {
+                    let r = t.rows;
+                    t.rows += 1;
+                    t.row = Some(r);
+                    t.col = 0;
+                }
+            }
+            "gridBefore" => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.col += val(e).unwrap_or(0).min(MAX_SPAN);
+                }
+            }
+            "tc" if !empty => {
+                if let Some(t) = self.tables.last_mut() {
+                    t.cell = Some(Cell {
+                        text: String::new(),
+                        col: t.col,
+                        cols: 1,
+                        merge: None,
+                    });
+                }
+            }
+            "gridSpan" => {
+                if let Some(cell) = self.cell() {
+                    cell.cols = val(e).unwrap_or(1).clamp(1, MAX_SPAN);
+                }
+            }
+            "vMerge" => {
+                let restart = attr(e, "val").is_some_and(|v| v == "restart");
+                if let Some(cell) = self.cell() {
+                    cell.merge = Some(restart);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        match name {
+            "t" => self.in_text = false,
+            "p" => self.end_paragraph(),
+            "tc" => {
+                if let Some(t) = self.tables.last_mut() {
+                    if let Some(cell) = t.cell.take() {
+                        t.col = cell.col + cell.cols;
+                        finish_cell(t, cell);
+                    }
+                }
+            }
+            "tbl" => {
+                if let Some(t) = self.tables.pop() {
+                    let name = format!("表格{}", self.grids.len() + 1);
+                    let cells = t
+                        .cells
+                        .into_iter()
+                        .map(|mut c| {
+                            c.at.sheet.clone_from(&name);
+                            c
+                        })
+                        .collect();
+                    self.grids.push(Grid::new(&name, true, cells));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Adds a finished cell to its table: a continued vertical merge extends the cell above instead.
+fn finish_cell(table: &mut Table, mut cell: Cell) {
+    let Some(row) = table.row else { return };
+    if cell.merge == Some(false) {
+        let above = table
+            .last_in_col
+            .get(&cell.col)
+            .and_then(|&i| table.cells.get_mut(i))
+            .filter(|c| c.row + c.rows == row);
+        if let Some(above) = above {
+            if table.area + u64::from(above.cols) <= MAX_SPAN_AREA {
+                table.area += u64::from(above.cols);
+                above.rows += 1;
+                return;
+            }
+        }
+    }
+    if cell.cols > 1 {
+        table.area += u64::from(cell.cols);
+        if table.area > MAX_SPAN_AREA {
+            cell.cols = 1;
+        }
+    }
+    table.last_in_col.insert(cell.col, table.cells.len());
+    table.cells.push(GridCell {
+        row,
+        col: cell.col,
+        rows: 1,
+        cols: cell.cols,
+        text: tidy(&cell.text),
+        number: None,
+        at: Location {
+            kind: PlaceKind::Table,
+            // Named when the table ends, in the order tables end.
+            sheet: String::new(),
+            row,
+            col: cell.col,
+        },
+    });
+}
+
+/// An attribute's value by local name (`w:val` → `val`).
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// A numeric `w:val`.
+fn val(e: &BytesStart) -> Option<u32> {
+    attr(e, "val")?.trim().parse().ok()
+}
+
+/// Walks `document.xml`.
+fn parse(xml: &[u8]) -> Result<Document, String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut w = Walker::default();
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => w.start(&e, false),
+            Ok(Event::Empty(e)) => w.start(&e, true),
+            Ok(Event::End(e)) => w.end(e.local_name().as_ref()),
+            Ok(Event::Text(t)) if w.in_text && w.skip == 0 => w.push_text(&t.xml10_content()),
+            Ok(Event::CData(t)) if w.in_text && w.skip == 0 => w.push_text(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) if w.in_text && w.skip == 0 => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match r.as_ref() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = c {
+                    w.push_text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("word/document.xml 第 {} 字节：{e}", reader.error_position())),
+        }
+        buf.clear();
+    }
+    w.end_paragraph();
+    Ok(Document {
+        grids: w.grids,
+        paragraphs: w.paragraphs,
+        names: Vec::new(),
+        published: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    #[test]
+    fn spans_merges_and_paragraphs() {
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>A</w:t></w:r></w:p></w:tc>
+            <w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>商业</w:t></w:r></w:p><w:p><w:r><w:t>企业</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t xml:space="preserve">　1 &amp; 2</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:del><w:r><w:delText>9</w:delText></w:r></w:del><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+            <w:p><w:r><w:t>正文</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let doc = parse(xml.as_bytes()).unwrap();
+        assert_eq!(doc.paragraphs, vec!["一、总体情况", "正文"]);
+        let g = &doc.grids[0];
+        let a = g.at(1, 0).unwrap();
+        assert_eq!((a.text.as_str(), a.rows), ("A", 2));
+        assert_eq!(g.at(0, 2).unwrap().text, "商业企业");
+        assert_eq!(g.at(1, 1).unwrap().text, "1 & 2");
+        assert_eq!(g.at(1, 2).unwrap().text, "3");
+    }
+
+    #[test]
+    fn hostile_spans_stay_bounded() {
+        let cells = r#"<w:tc><w:tcPr><w:gridSpan w:val="100000"/><w:vMerge/></w:tcPr></w:tc>"#.repeat(3000);
+        let rows = format!("<w:tr>{cells}</w:tr>").repeat(20);
+        let doc = parse(format!("<w:document {W}><w:body><w:tbl>{rows}</w:tbl></w:body></w:document>").as_bytes());
+        let covered: u64 = doc.unwrap().grids[0]
+            .cells()
+            .iter()
+            .map(|c| u64::from(c.rows * c.cols))
+            .sum();
+        assert!(covered <= 2 * MAX_SPAN_AREA);
+    }
+
+    #[test]
+    fn broken_xml_is_an_error_not_a_panic() {
+        assert!(parse(b"<w:document><w:body><w:p></w:tbl>").is_err());
+    }
+}
