@@ -213,3 +213,42 @@ fn consistent_reports_pass_and_any_single_change_of_a_count_fails() {
         }
     }
 }
+
+#[test]
+fn check_report_workbook_lists_every_finding_and_a_sheet_per_agency() {
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("校验结果.xlsx");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["check", "--format", "json"])
+        .arg(fixture("../fixtures/district"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "an error and an unreadable file");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 13);
+    let unreadable: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["readable"] == false)
+        .collect();
+    assert_eq!(unreadable.len(), 1);
+    assert!(unreadable[0]["error"].as_str().unwrap().contains("区统计局.xlsx"));
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&report).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names[0], "校验结果");
+    assert!(names.iter().any(|n| n == "区住房和城乡建设局"), "{names:?}");
+    let list = wb.worksheet_range("校验结果").unwrap();
+    let rows: Vec<String> = list
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|"))
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("区住房和城乡建设局") && r.contains("T3_ROW_TOTAL")),
+        "{rows:?}"
+    );
+}

@@ -220,6 +220,20 @@ fn the_cli_writes_the_summary_workbook_json_and_csv() {
     assert_eq!(row("区统计局")[3], "无法读取");
     assert_eq!(row("区卫生健康局")[3], "名单外（已计入）");
     assert_eq!(reporting.iter().filter(|r| r[1] == "区教育局").count(), 2);
+    // 汇总 is the official layout with our cell names: it reads back through convert to the totals.
+    let back = nianbao::read::read_path(&xlsx, &nianbao::read::Options::default()).unwrap();
+    assert_eq!(back.source.format_from, "names");
+    assert_eq!((back.agency.as_str(), back.year), ("某某区人民政府", 2024));
+    let exp = expected();
+    for def in back.format.cells() {
+        let parts: Vec<&str> = def.code.split('.').collect();
+        let want = match parts.as_slice() {
+            [t, r, c] => &exp[*t][*r][*c],
+            [t, c] => &exp[*t][*c],
+            _ => unreachable!(),
+        };
+        assert_eq!(back.get(&def.code), want.as_f64(), "汇总 {}", def.code);
+    }
     let subtotals = sheet(&xlsx, "分类小计");
     let streets = subtotals.iter().find(|r| r[0] == "街道乡镇").unwrap();
     assert_eq!(streets[1], "3");

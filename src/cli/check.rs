@@ -13,6 +13,7 @@ use clap::ValueEnum;
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
 use nianbao::read::{collect, read_path, Options};
+use nianbao::write::xlsx::findings_workbook;
 use rayon::prelude::*;
 
 /// 校验勾稽关系和数值。
@@ -30,6 +31,9 @@ pub struct Args {
     /// 上一年度的报告（文件或文件夹），按单位名称对应，核对“上年结转”
     #[arg(long, num_args = 1..)]
     previous: Vec<PathBuf>,
+    /// 另存校验结果工作簿（问题清单，以及每个单位一张表、有问题的单元格标红并附说明），可发回各单位
+    #[arg(long, value_name = "XLSX")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     limits: super::LimitArgs,
 }
@@ -53,17 +57,22 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         .filter_map(|p| read_path(p, &options).ok())
         .map(|r| ((r.agency.clone(), r.year), r))
         .collect();
-    let checks: Vec<FileCheck> = inputs
+    let keep = args.report.is_some();
+    let (checks, reports): (Vec<FileCheck>, Vec<Option<Report>>) = inputs
         .par_iter()
         .map(|path| match read_path(path, &options) {
-            Ok(r) => FileCheck::of(
-                &path.display().to_string(),
-                &r,
-                previous.get(&(r.agency.clone(), r.year - 1)),
-            ),
-            Err(e) => FileCheck::unreadable(&e),
+            Ok(r) => {
+                let last = previous.get(&(r.agency.clone(), r.year - 1));
+                (FileCheck::of(&path.display().to_string(), &r, last), keep.then_some(r))
+            }
+            Err(e) => (FileCheck::unreadable(&e), None),
         })
-        .collect();
+        .unzip();
+    if let Some(path) = &args.report {
+        let items: Vec<(FileCheck, Option<Report>)> = checks.iter().cloned().zip(reports).collect();
+        let bytes = findings_workbook(&items).map_err(|k| nianbao::Error::new(path, k))?;
+        nianbao::write::save(path, &bytes, &inputs)?;
+    }
     let text = match args.format {
         Output::Json => serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n",
         Output::Text => text(

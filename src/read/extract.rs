@@ -521,9 +521,9 @@ fn from_names(doc: &Document, grids: &Grids, options: &Options) -> Report {
 }
 
 /// Words that introduce the agency on a cover sheet.
-const AGENCY_KEYS: &[&str] = &["填报单位", "报送单位", "报告单位", "单位名称", "填报机关", "单位"];
+const AGENCY_KEYS: &[&str] = &["填报单位", "报送单位", "报告单位", "单位名称", "填报机关"];
 /// Words that introduce the year on a cover sheet.
-const YEAR_KEYS: &[&str] = &["报告年度", "填报年度", "统计年度", "年度"];
+const YEAR_KEYS: &[&str] = &["报告年度", "填报年度", "统计年度"];
 /// The phrase every report title ends with.
 const TITLE: &str = "政府信息公开工作年度报告";
 
@@ -544,6 +544,14 @@ fn identify(report: &mut Report, doc: &Document, grids: &Grids, stem: &str, opti
         }
         if year.is_none() {
             year = name_text(NAME_YEAR).and_then(|y| find_year(&y)).map(|y| (y, "names"));
+        }
+    }
+    // Our own workbooks without cover names (a merge summary) carry agency and year in the title;
+    // their other sheets have column headers such as 单位名称 that are not a cover.
+    if named && (agency.is_none() || year.is_none()) {
+        if let Some((a, y)) = title(doc, grids) {
+            agency = agency.or(a.map(|a| (a, "title")));
+            year = year.or(y.map(|y| (y, "title")));
         }
     }
     if agency.is_none() {
@@ -586,13 +594,13 @@ fn cover_value(grids: &Grids, keys: &[&str]) -> Option<String> {
     for key in keys {
         for f in grids.all() {
             let Some(rest) = f.norm.strip_prefix(key) else { continue };
-            let rest = rest.trim_start_matches([':', '：']);
-            if !rest.is_empty() && f.norm.len() > key.len() {
-                let original = f.cell.text.trim();
-                let tail = original
-                    .split_once(['：', ':'])
-                    .map_or(rest.to_string(), |(_, t)| t.trim().to_string());
-                return Some(tail);
+            // `填报单位：XX局` in one cell: the text after the colon.
+            if rest.starts_with([':', '：']) {
+                let tail = f.cell.text.split_once(['：', ':']).map_or("", |(_, t)| t.trim());
+                if !tail.is_empty() {
+                    return Some(tail.to_string());
+                }
+                continue;
             }
             if !rest.is_empty() {
                 continue;

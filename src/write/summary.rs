@@ -66,6 +66,15 @@ fn build(merged: &Merged) -> std::result::Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let styles = Styles::new();
     let total = &merged.total;
+    // The totals carry our cell names, so the summary reads back exactly through `convert`.
+    let placed = super::xlsx::layout_sheet(
+        &mut wb,
+        "汇总",
+        total,
+        &merged.total_findings,
+        super::xlsx::Mode::Filled,
+    )?;
+    super::xlsx::define_names(&mut wb, &placed)?;
     let ordered = merged.ordered();
     detail(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
     if merged
