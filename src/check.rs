@@ -6,6 +6,8 @@
 //! most likely wrong, where it sits in the user's file, and says in Chinese what is wrong with the
 //! numbers.
 
+use std::sync::OnceLock;
+
 use crate::format::{Format, Kind, Table, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
 use crate::model::{format_number, Finding, Reading, Report, Severity, Value};
 
@@ -325,7 +327,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
     let mut dash: Vec<Vec<&str>> = vec![Vec::new(); Table::ALL.len()];
     for (def, value) in report.iter() {
         let Some(v) = value else { continue };
-        let name = cell_name(report.format, &def.code);
+        let name = || cell_name(report.format, &def.code);
         let t = Table::ALL.iter().position(|t| *t == def.table).unwrap_or(0);
         match v.reading {
             Reading::NotNumber => out.push(finding(
@@ -333,7 +335,12 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
                 Severity::Error,
                 report,
                 &def.code,
-                format!("{name} 填写的是“{}”，不是数字，请填写{}", v.raw, kind_words(def.kind)),
+                format!(
+                    "{} 填写的是“{}”，不是数字，请填写{}",
+                    name(),
+                    v.raw,
+                    kind_words(def.kind)
+                ),
                 vec![def.code.clone()],
             )),
             Reading::Blank => blank[t].push(&def.code),
@@ -344,8 +351,10 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
                 report,
                 &def.code,
                 format!(
-                    "{name} 填写“{}”未注明单位，已按万元计；如单位是元，请改为“{}元”",
-                    v.raw, v.raw
+                    "{} 填写“{}”未注明单位，已按万元计；如单位是元，请改为“{}元”",
+                    name(),
+                    v.raw,
+                    v.raw
                 ),
                 vec![def.code.clone()],
             )),
@@ -358,7 +367,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
                 Severity::Error,
                 report,
                 &def.code,
-                format!("{name} 为 {}，不能为负数", format_number(n)),
+                format!("{} 为 {}，不能为负数", name(), format_number(n)),
                 vec![def.code.clone()],
             ));
         }
@@ -368,7 +377,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
                 Severity::Error,
                 report,
                 &def.code,
-                format!("{name} 为 {}，件数应为整数", format_number(n)),
+                format!("{} 为 {}，件数应为整数", name(), format_number(n)),
                 vec![def.code.clone()],
             ));
         }
@@ -540,9 +549,16 @@ fn side(report: &Report, codes: &[String]) -> Side {
     Side { terms, unknown }
 }
 
+/// Every equation of every sum rule of a layout, expanded once.
+fn all_equations(format: Format) -> &'static [Equation] {
+    static CACHE: [OnceLock<Vec<Equation>>; 2] = [OnceLock::new(), OnceLock::new()];
+    let slot = &CACHE[Format::ALL.iter().position(|f| *f == format).unwrap_or(0)];
+    slot.get_or_init(|| SUM_RULES.iter().flat_map(|rule| equations(format, rule)).collect())
+}
+
 fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
     let format = report.format;
-    for eq in equations(format, rule) {
+    for eq in all_equations(format).iter().filter(|e| e.rule.id == rule.id) {
         let (l, r) = (side(report, &eq.left), side(report, &eq.right));
         if l.unknown || r.unknown || l.terms.is_empty() || r.terms.is_empty() {
             continue;
@@ -563,7 +579,7 @@ fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
             describe(format, rule.each, &r, rule.right_name),
             format_number((ls - rs).abs())
         );
-        let cells = eq.left.into_iter().chain(eq.right).collect();
+        let cells = eq.left.iter().chain(&eq.right).cloned().collect();
         out.push(finding(rule.id, Severity::Error, report, &eq.target, message, cells));
     }
 }

@@ -26,20 +26,37 @@ pub const NAME_YEAR: &str = "NB.year";
 /// Reads the report out of a document. `file_stem` is the input's file name without extension,
 /// the last resort for agency and year.
 pub fn extract(doc: &Document, file_stem: &str, options: &Options) -> Result<Report, ErrorKind> {
-    let grids = Grids::new(doc);
+    // Normalizing every cell's text is most of the matcher's work; our own templates, read by their
+    // names, rarely need it (only for a title when the cover is empty), so it is done on demand.
+    let grids = LazyGrids {
+        doc,
+        grids: std::cell::OnceCell::new(),
+    };
     let named = doc
         .names
         .iter()
         .any(|(n, _)| n.starts_with(NAME_PREFIX) && n.matches('.').count() >= 2);
     let (mut report, format_from) = if named {
-        (from_names(doc, &grids, options), "names")
+        (from_names(doc, options), "names")
     } else {
-        from_labels(doc, &grids, options)?
+        from_labels(doc, grids.get(), options)?
     };
     report.source.format_from = format_from.to_string();
     identify(&mut report, doc, &grids, file_stem, options, named);
     report.sections = super::sections::find(&doc.paragraphs);
     Ok(report)
+}
+
+/// [`Grids`], built the first time they are needed.
+struct LazyGrids<'a> {
+    doc: &'a Document,
+    grids: std::cell::OnceCell<Grids<'a>>,
+}
+
+impl<'a> LazyGrids<'a> {
+    fn get(&self) -> &Grids<'a> {
+        self.grids.get_or_init(|| Grids::new(self.doc))
+    }
 }
 
 /// The grids of a document with each cell's normalized text computed once.
@@ -499,10 +516,11 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
 }
 
 /// Reads our own template by its defined names: exact, whatever the layout looks like.
-fn from_names(doc: &Document, grids: &Grids, options: &Options) -> Report {
+fn from_names(doc: &Document, options: &Options) -> Report {
+    let names: HashMap<&str, &crate::model::Location> = doc.names.iter().map(|(n, at)| (n.as_str(), at)).collect();
     let lookup = |name: &str| -> Option<&GridCell> {
-        let (_, at) = doc.names.iter().find(|(n, _)| n == name)?;
-        let (_, (grid, _)) = grids.grids.iter().enumerate().find(|(_, (g, _))| g.name == at.sheet)?;
+        let at = names.get(name)?;
+        let grid = doc.grids.iter().find(|g| g.name == at.sheet)?;
         grid.at(at.row, at.col).filter(|c| c.row == at.row && c.col == at.col)
     };
     let format = options.format.unwrap_or_else(|| {
@@ -528,7 +546,7 @@ const YEAR_KEYS: &[&str] = &["报告年度", "填报年度", "统计年度"];
 const TITLE: &str = "政府信息公开工作年度报告";
 
 /// Decides agency and year: option, our template's names, a cover cell, the title, the file name.
-fn identify(report: &mut Report, doc: &Document, grids: &Grids, stem: &str, options: &Options, named: bool) {
+fn identify(report: &mut Report, doc: &Document, lazy: &LazyGrids, stem: &str, options: &Options, named: bool) {
     let mut agency: Option<(String, &str)> = options.agency.clone().map(|a| (a, "option"));
     let mut year: Option<(i32, &str)> = options.year.map(|y| (y, "option"));
     if named {
@@ -549,21 +567,21 @@ fn identify(report: &mut Report, doc: &Document, grids: &Grids, stem: &str, opti
     // Our own workbooks without cover names (a merge summary) carry agency and year in the title;
     // their other sheets have column headers such as 单位名称 that are not a cover.
     if named && (agency.is_none() || year.is_none()) {
-        if let Some((a, y)) = title(doc, grids) {
+        if let Some((a, y)) = title(doc, lazy.get()) {
             agency = agency.or(a.map(|a| (a, "title")));
             year = year.or(y.map(|y| (y, "title")));
         }
     }
     if agency.is_none() {
-        agency = cover_value(grids, AGENCY_KEYS).map(|a| (a, "cover"));
+        agency = cover_value(lazy.get(), AGENCY_KEYS).map(|a| (a, "cover"));
     }
     if year.is_none() {
-        year = cover_value(grids, YEAR_KEYS)
+        year = cover_value(lazy.get(), YEAR_KEYS)
             .and_then(|y| find_year(&y))
             .map(|y| (y, "cover"));
     }
     if agency.is_none() || year.is_none() {
-        if let Some((a, y)) = title(doc, grids) {
+        if let Some((a, y)) = title(doc, lazy.get()) {
             if agency.is_none() {
                 agency = a.map(|a| (a, "title"));
             }

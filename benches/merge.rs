@@ -1,0 +1,183 @@
+//! The heavy job, measured: merging many returns against calamine alone reading them.
+//!
+//! Run with `cargo bench --bench merge` (optionally `-- 1000 10000` for the sizes). For each size N
+//! it builds N returns in `target/bench-merge/N/` once — our filled official layout with consistent
+//! random numbers and distinct agencies, mixed with copies of the messy 2024 fixture workbooks made
+//! by other software (so both the defined-name path and the label matcher are timed) — then:
+//!
+//! * times calamine alone opening every workbook and reading every sheet, on one thread: the floor
+//!   any reader pays;
+//! * runs the release binary `nianbao merge DIR -o summary.xlsx --year 2024` and reports its wall
+//!   time and, on Linux, its peak memory (maximum resident set size).
+//!
+//! Goals (issue 5): merge(1000) < 2 × calamine(1000); peak memory(10000) ≤ 1.5 × peak memory(1000).
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use calamine::{open_workbook_auto_from_rs, Reader};
+use nianbao::format::{Format, T3_COLUMNS};
+use nianbao::model::Report;
+
+/// Every fifth return is a copy of one of these fixture workbooks (made by openpyxl/LibreOffice).
+const MESSY: &[&str] = &[
+    "2024-pingtan-zone.xlsx",
+    "2024-pingtan-zrzj-lo.ods",
+    "huaian-city-2024-lo.xls",
+    "hongze-district-2024-formulas.xlsx",
+    "2024-pingtan-zrzj.xlsx",
+];
+
+/// A consistent report with small random numbers.
+fn report(i: usize) -> Report {
+    let mut seed = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = |max: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % max) as f64
+    };
+    let format = Format::F2021;
+    let mut r = Report::new(&format!("第{i:05}号单位"), 2024, format);
+    for cell in format.cells() {
+        r.set(&cell.code, next(4));
+    }
+    let layout = format.layout();
+    for c in T3_COLUMNS.iter().filter(|c| c.code != "total") {
+        let results: f64 = layout
+            .t3_result_leaves()
+            .filter_map(|row| r.get(&format!("t3.{}.{}", row.code, c.code)))
+            .sum();
+        r.set(&format!("t3.results_total.{}", c.code), results);
+        let mut carried = r.get(&format!("t3.carried.{}", c.code)).unwrap_or(0.0);
+        let forward = r.get(&format!("t3.carry_forward.{}", c.code)).unwrap_or(0.0);
+        if carried > results + forward {
+            carried = 0.0;
+            r.set(&format!("t3.carried.{}", c.code), 0.0);
+        }
+        // new + carried = results + forward, the official balance.
+        r.set(&format!("t3.new.{}", c.code), results + forward - carried);
+    }
+    for row in layout.t3_rows {
+        let sum: f64 = T3_COLUMNS
+            .iter()
+            .filter(|c| c.code != "total")
+            .filter_map(|c| r.get(&format!("t3.{}.{}", row.code, c.code)))
+            .sum();
+        r.set(&format!("t3.{}.total", row.code), sum);
+    }
+    r
+}
+
+/// The N returns of a size, made once.
+fn dataset(n: usize) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target/bench-merge").join(n.to_string());
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    let fixtures = root.join("fixtures/workbooks");
+    let messy: Vec<(String, Vec<u8>)> = MESSY
+        .iter()
+        .map(|name| (name.to_string(), std::fs::read(fixtures.join(name)).expect("fixture")))
+        .collect();
+    for i in 0..n {
+        if i % 5 == 4 {
+            let (name, bytes) = &messy[(i / 5) % messy.len()];
+            std::fs::write(dir.join(format!("{i:05}-{name}")), bytes).expect("copy");
+        } else {
+            let bytes = nianbao::write::xlsx::filled(&report(i), &[], "").expect("filled");
+            std::fs::write(dir.join(format!("{i:05}.xlsx")), bytes).expect("write");
+        }
+    }
+    std::fs::write(&done, b"").expect("marker");
+    dir
+}
+
+/// calamine alone, one thread: open every workbook and read every sheet.
+fn calamine_alone(dir: &Path) -> Duration {
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    let start = Instant::now();
+    for f in &files {
+        let bytes = std::fs::read(f).expect("read");
+        let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).expect("open");
+        for name in wb.sheet_names() {
+            std::hint::black_box(wb.worksheet_range(&name).ok());
+        }
+    }
+    start.elapsed()
+}
+
+/// Runs the merge binary; returns its wall time and peak resident memory in KiB (Linux only).
+fn merge_binary(dir: &Path) -> (Duration, Option<u64>) {
+    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/nianbao");
+    let out = std::env::temp_dir().join(format!("nianbao-bench-{}.xlsx", std::process::id()));
+    let start = Instant::now();
+    let child = Command::new(&exe)
+        .arg("merge")
+        .arg(dir)
+        .arg("-o")
+        .arg(&out)
+        .args(["--year", "2024"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run target/release/nianbao (cargo build --release first)");
+    let peak = wait_peak(child);
+    let took = start.elapsed();
+    let _ = std::fs::remove_file(&out);
+    (took, peak)
+}
+
+#[cfg(target_os = "linux")]
+fn wait_peak(child: std::process::Child) -> Option<u64> {
+    let mut status = 0;
+    // SAFETY: rusage is plain data filled by the kernel; the pid is our own child, waited for once.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    (r == pid).then_some(usage.ru_maxrss as u64)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_peak(mut child: std::process::Child) -> Option<u64> {
+    let _ = child.wait();
+    None
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![1000, 10000] } else { sizes };
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet"])
+        .status();
+    assert!(build.is_ok_and(|s| s.success()), "cargo build --release failed");
+    let mut peaks = Vec::new();
+    println!(
+        "{:>7} {:>16} {:>14} {:>8} {:>14}",
+        "returns", "calamine 1 thread", "nianbao merge", "ratio", "peak memory"
+    );
+    for n in sizes {
+        let dir = dataset(n);
+        let floor = calamine_alone(&dir);
+        let (merge, peak) = merge_binary(&dir);
+        let ratio = merge.as_secs_f64() / floor.as_secs_f64();
+        let peak_text = peak.map_or_else(|| "n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        println!(
+            "{n:>7} {:>15.2}s {:>13.2}s {ratio:>8.2} {peak_text:>14}",
+            floor.as_secs_f64(),
+            merge.as_secs_f64()
+        );
+        peaks.push((n, peak));
+    }
+    if let [(a, Some(pa)), .., (b, Some(pb))] = peaks.as_slice() {
+        println!("peak memory {b} vs {a} returns: {:.2}×", *pb as f64 / *pa as f64);
+    }
+}
