@@ -39,6 +39,8 @@ pub struct SumRule {
     pub target: &'static str,
     /// Words for the right-hand side in the message, when it is not spelled out term by term.
     pub right_name: Option<&'static str>,
+    /// The rule in a few Chinese words, as a check cell's heading shows it.
+    pub title: &'static str,
 }
 
 /// The 勾稽关系 of both layouts.
@@ -50,6 +52,7 @@ pub const SUM_RULES: &[SumRule] = &[
         right: &["t3.results_total.{c}", "t3.carry_forward.{c}"],
         target: "t3.results_total.{c}",
         right_name: None,
+        title: "第一项加第二项之和等于第三项加第四项之和",
     },
     SumRule {
         id: "T3_RESULTS_TOTAL",
@@ -58,6 +61,7 @@ pub const SUM_RULES: &[SumRule] = &[
         right: &["t3.{results}.{c}"],
         target: "t3.results_total.{c}",
         right_name: Some("各项办理结果之和"),
+        title: "（七）总计等于各项办理结果之和",
     },
     SumRule {
         id: "T3_ROW_TOTAL",
@@ -66,6 +70,7 @@ pub const SUM_RULES: &[SumRule] = &[
         right: &["t3.{r}.{applicants}"],
         target: "t3.{r}.total",
         right_name: Some("各类申请人之和"),
+        title: "总计等于各类申请人之和",
     },
     SumRule {
         id: "T4_TOTAL",
@@ -74,6 +79,7 @@ pub const SUM_RULES: &[SumRule] = &[
         right: &["t4.{g}_upheld", "t4.{g}_corrected", "t4.{g}_other", "t4.{g}_pending"],
         target: "t4.{g}_total",
         right_name: None,
+        title: "总计等于结果维持、结果纠正、其他结果、尚未审结之和",
     },
 ];
 
@@ -412,6 +418,47 @@ fn kind_words(kind: Kind) -> &'static str {
     }
 }
 
+/// One instance of a sum rule: its placeholders bound and its patterns expanded into cell codes.
+#[derive(Debug, Clone)]
+pub struct Equation {
+    /// The rule.
+    pub rule: &'static SumRule,
+    /// What the instance is for: the 表三 column (`natural`), 表三 row (`new`) or 表四 group (`review`).
+    pub on: &'static str,
+    /// `自然人列`, `“一、本年新收…”行`, `行政复议`.
+    pub scope: String,
+    /// Cells on the left, summed.
+    pub left: Vec<String>,
+    /// Cells on the right, summed.
+    pub right: Vec<String>,
+    /// The cell most likely wrong when the sides differ.
+    pub target: String,
+}
+
+/// Every instance of a sum rule in a layout, in the order of its columns, rows or groups.
+///
+/// ```
+/// use nianbao::check::{equations, SUM_RULES};
+/// use nianbao::format::Format;
+/// let balance = equations(Format::F2021, &SUM_RULES[0]);
+/// assert_eq!(balance.len(), 7);
+/// assert_eq!(balance[0].left, ["t3.new.natural", "t3.carried.natural"]);
+/// assert_eq!(balance[0].target, "t3.results_total.natural");
+/// ```
+pub fn equations(format: Format, rule: &'static SumRule) -> Vec<Equation> {
+    instances(format, rule.each)
+        .into_iter()
+        .map(|inst| Equation {
+            rule,
+            on: inst.code,
+            left: rule.left.iter().flat_map(|p| expand(format, p, &inst)).collect(),
+            right: rule.right.iter().flat_map(|p| expand(format, p, &inst)).collect(),
+            target: rule.target.replace(inst.key, inst.code),
+            scope: inst.scope,
+        })
+        .collect()
+}
+
 /// One instance of a sum rule: placeholder bindings.
 struct Instance {
     /// `{c}`, `{r}` or `{g}` and its value.
@@ -492,12 +539,10 @@ fn side(report: &Report, codes: &[String]) -> Side {
     Side { terms, unknown }
 }
 
-fn sums(report: &Report, rule: &SumRule, out: &mut Vec<Finding>) {
+fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
     let format = report.format;
-    for inst in instances(format, rule.each) {
-        let left_codes: Vec<String> = rule.left.iter().flat_map(|p| expand(format, p, &inst)).collect();
-        let right_codes: Vec<String> = rule.right.iter().flat_map(|p| expand(format, p, &inst)).collect();
-        let (l, r) = (side(report, &left_codes), side(report, &right_codes));
+    for eq in equations(format, rule) {
+        let (l, r) = (side(report, &eq.left), side(report, &eq.right));
         if l.unknown || r.unknown || l.terms.is_empty() || r.terms.is_empty() {
             continue;
         }
@@ -505,17 +550,20 @@ fn sums(report: &Report, rule: &SumRule, out: &mut Vec<Finding>) {
         if (ls - rs).abs() < 1e-6 {
             continue;
         }
-        let target = rule.target.replace(inst.key, inst.code);
-        let table = if target.starts_with("t4") { "表四" } else { "表三" };
+        let table = if eq.target.starts_with("t4") {
+            "表四"
+        } else {
+            "表三"
+        };
         let message = format!(
             "{table} {}：{}，应等于{}，相差 {}",
-            inst.scope,
+            eq.scope,
             describe(format, rule.each, &l, None),
             describe(format, rule.each, &r, rule.right_name),
             format_number((ls - rs).abs())
         );
-        let cells = left_codes.into_iter().chain(right_codes).collect();
-        out.push(finding(rule.id, Severity::Error, report, &target, message, cells));
+        let cells = eq.left.into_iter().chain(eq.right).collect();
+        out.push(finding(rule.id, Severity::Error, report, &eq.target, message, cells));
     }
 }
 
