@@ -21,6 +21,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 生成空白填报模板（可按名单为每个单位各生成一份）
+    Template(cli::template::Args),
     /// 读取已填报的工作簿或已发布的报告，转换为 JSON、CSV 或规范的 XLSX
     Convert(cli::convert::Args),
     /// 校验勾稽关系和数值，指出具体的工作表和单元格
@@ -32,6 +34,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Template(args) => cli::template::run(args),
         Command::Convert(args) => cli::convert::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Merge(args) => cli::merge::run(args),

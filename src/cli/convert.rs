@@ -11,12 +11,13 @@ use clap::ValueEnum;
 use nianbao::check::check;
 use nianbao::format::Format;
 use nianbao::read::{collect, read_path, Options};
-use nianbao::write::{csv::long_csv, json::report_json, save};
+use nianbao::write::{csv::long_csv, json::report_json, save, xlsx::filled};
 
 /// 读取报告并转换格式。
 ///
 /// 输入可以是本工具的模板、各单位报回的工作簿（xlsx、xls、ods），或已发布的年报。
 /// 单个文件默认输出到屏幕（标准输出）；多个文件请用 --out-dir 指定输出文件夹。
+/// 输出 xlsx 时须用 -o 或 --out-dir 指定保存位置。
 #[derive(clap::Args)]
 pub struct Args {
     /// 输入文件或文件夹
@@ -52,6 +53,8 @@ enum To {
     Json,
     /// 长表 CSV（每个单元格一行）
     Csv,
+    /// 官方表格样式的 XLSX（封面、表二至表四，有问题的单元格标红并附说明；需 -o 或 --out-dir）
+    Xlsx,
 }
 
 impl To {
@@ -59,6 +62,7 @@ impl To {
         match self {
             To::Json => "json",
             To::Csv => "csv",
+            To::Xlsx => "xlsx",
         }
     }
 }
@@ -72,6 +76,11 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
     if inputs.len() > 1 && args.out_dir.is_none() {
         eprintln!("错误：一次转换多个文件时，请用 --out-dir 指定输出文件夹");
+        return Ok(ExitCode::from(2));
+    }
+    let to_stdout = args.output.as_ref().is_none_or(|o| o.as_os_str() == "-");
+    if matches!(args.to, To::Xlsx) && args.out_dir.is_none() && to_stdout {
+        eprintln!("错误：输出 xlsx 时请用 -o 指定输出文件，或用 --out-dir 指定输出文件夹");
         return Ok(ExitCode::from(2));
     }
     let options = Options {
@@ -92,6 +101,17 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         let bytes = match args.to {
             To::Json => report_json(&report, &check(&report)).into_bytes(),
             To::Csv => long_csv(&[&report], !args.no_bom),
+            To::Xlsx => {
+                let note = format!("来源文件：{}　读取时间：{}", input.display(), super::now_text());
+                match filled(&report, &check(&report), &note) {
+                    Ok(b) => b,
+                    Err(kind) => {
+                        eprintln!("错误：{}", nianbao::Error::new(input, kind));
+                        failed = true;
+                        continue;
+                    }
+                }
+            }
         };
         let result = match &args.out_dir {
             Some(dir) => {

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod json;
 pub mod summary;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
