@@ -21,6 +21,7 @@ pub mod merge;
 pub mod model;
 pub mod read;
 pub mod roster;
+pub mod serve;
 pub mod write;
 
 pub use error::{Error, ErrorKind, Result};

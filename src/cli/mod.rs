@@ -4,6 +4,7 @@
 pub mod check;
 pub mod convert;
 pub mod merge;
+pub mod serve;
 pub mod template;
 
 use std::io::Write;
