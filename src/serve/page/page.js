@@ -69,6 +69,7 @@ function updateLinks() {
   let url = "/api/template?year=" + year();
   if (agency) url += "&agency=" + encodeURIComponent(agency);
   $("template-one").href = url;
+  $("template-one").textContent = "下载 " + year() + " 年度模板" + (agency ? "（" + agency + "）" : "");
   const zip = $("template-zip");
   zip.href = "/api/templates.zip?year=" + year();
   const hasRoster = info && info.roster;
@@ -85,6 +86,7 @@ function updateLinks() {
     a.href = "/api/download/" + file + "?name=" + name;
     a.classList.toggle("disabled", !result);
   }
+  $("year-note").textContent = "只汇总 " + year() + " 年度的报表；其他年度的会列出但不计入（可在页面顶部改选年度）。";
   $("step3-note").textContent = result
     ? "以下文件按第 2 步的汇总结果生成（" + result.headline + "）。"
     : "完成第 2 步后，这里可以下载汇总结果。";
@@ -218,11 +220,20 @@ async function addFiles(items) {
   const refused = [];
   plan.files.forEach((p, i) => {
     if (p.action === "upload") todo.push(items[i]);
-    else if (p.action === "skip") skipped.push(p.name + "：" + p.message);
+    else if (p.action === "skip") skipped.push([p.name, p.message]);
     else refused.push(p.name + "：" + p.message);
   });
   if (refused.length) notice("以下 " + refused.length + " 个文件超过上限，没有收取：", refused, true);
-  if (skipped.length) notice("以下 " + skipped.length + " 个文件不是报表，已跳过：", skipped, false);
+  if (skipped.length) {
+    // One line per reason, the file names after it.
+    const reasons = new Map();
+    for (const [name, why] of skipped) reasons.set(why, (reasons.get(why) || []).concat(name));
+    notice(
+      skipped.length + " 个文件不是报表，已跳过：",
+      Array.from(reasons, ([why, names]) => why + "：" + names.join("、")),
+      false,
+    );
+  }
   const total = todo.reduce((s, i) => s + i.file.size, 0) || 1;
   const loaded = new Array(todo.length).fill(0);
   let done = 0;
@@ -257,7 +268,7 @@ async function merge() {
     while (polling) {
       try {
         const p = await api("GET", "/api/progress");
-        if (p.total > 0) progress(p.done / p.total, "正在读取和检查 " + p.done + " / " + p.total + " 份");
+        if (polling && p.total > 0) progress(p.done / p.total, "正在读取和检查 " + p.done + " / " + p.total + " 份");
       } catch (e) {
         polling = false;
       }
@@ -324,13 +335,14 @@ function drawTable() {
   const body = document.querySelector("#table tbody");
   body.replaceChildren(
     ...rows.map((r) => {
+      const read = r.id !== null && r.standing !== "unreadable";
       const tr = el("tr", { "data-standing": r.standing },
         el("td", { class: "n" }, String(r.order)),
-        el("td", {}, r.name),
-        el("td", {}, r.category),
-        el("td", { class: "st-" + r.standing }, r.status),
-        el("td", { class: "n" + (r.errors > 0 ? " bad" : "") }, r.id === null ? "" : String(r.errors)),
-        el("td", { class: "n" }, r.id === null ? "" : String(r.warnings)),
+        el("td", { class: "nowrap" }, r.name),
+        el("td", { class: "nowrap" }, r.category),
+        el("td", { class: "nowrap st-" + r.standing }, r.status),
+        el("td", { class: "n" + (r.errors > 0 ? " bad" : "") }, read ? String(r.errors) : ""),
+        el("td", { class: "n" }, read ? String(r.warnings) : ""),
         el("td", { class: "file" }, r.file, r.error ? el("div", { class: "errline" }, r.error) : null),
       );
       tr.addEventListener("click", () => details(r));
@@ -364,6 +376,10 @@ async function details(row) {
     body.append(el("p", { class: "ok" }, "✔ 未发现问题。"));
     return;
   }
+  body.append(
+    el("p", {}, "错误 " + row.errors + " 处，警告 " + row.warnings + " 处。" +
+      "错误须由报送单位按下表的工作表和单元格改正后重新报送；警告请核实。"),
+  );
   body.append(
     el("table", {},
       el("thead", {}, el("tr", {}, el("th", {}, "严重程度"), el("th", {}, "工作表"), el("th", {}, "单元格"), el("th", {}, "说明"))),
