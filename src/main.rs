@@ -31,7 +31,6 @@ enum Command {
     Check(cli::check::Args),
     /// 汇总各单位报表，生成全区汇总工作簿（含分单位明细、校验结果、报送情况）
     Merge(cli::merge::Args),
-    /// 在浏览器中完成全部工作（只在本机，不需联网）；不带参数运行 nianbao 时即为此命令
     Serve(cli::serve::Args),
 }
 

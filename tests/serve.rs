@@ -459,6 +459,15 @@ fn mixed_years_and_bad_requests_get_answers_not_panics() {
     let mixed = s.post("/api/merge", b"{}");
     assert_eq!(mixed.status, 422);
     assert!(mixed.error().starts_with("报表的年度或格式不一致"), "{}", mixed.error());
+    assert!(
+        mixed.error().contains("：2020-shanghai-city.xlsx"),
+        "names as uploaded: {}",
+        mixed.error()
+    );
+    // Sizes no file has do not overflow the accounting.
+    let huge = json!({"files": [{"name": "a.xlsx", "size": u64::MAX}, {"name": "a.xlsx", "size": u64::MAX}]});
+    let plan = s.post("/api/plan", huge.to_string().as_bytes()).json();
+    assert_eq!(plan["files"][1]["action"], "refuse");
 }
 
 #[test]
@@ -469,4 +478,63 @@ fn stopping_removes_the_uploads() {
     assert!(dir.join("files/district/区统计局.xlsx").exists());
     drop(s);
     assert!(!dir.exists());
+}
+
+/// The built binary, started as a double-click starts it (no arguments) and stopped with Ctrl+C.
+#[cfg(unix)]
+#[test]
+fn the_binary_with_no_arguments_serves_and_cleans_up_on_ctrl_c() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        // No browser opener on an empty PATH: the address is printed for the clerk instead.
+        .env("PATH", "")
+        .env("TMPDIR", temp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut text = String::new();
+    while !text.contains("Ctrl+C") {
+        let Some(Ok(line)) = lines.next() else { break };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    assert!(text.contains("关闭此窗口或按 Ctrl+C 停止"), "{text}");
+    assert!(text.contains("未能自动打开浏览器"), "{text}");
+    let url = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {text}"))
+        .to_string();
+    let page = get(&url, &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("下发模板"));
+    let sessions = || {
+        std::fs::read_dir(temp.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("nianbao-serve-")
+            })
+            .count()
+    };
+    assert_eq!(sessions(), 1);
+
+    let kill = Command::new("/bin/kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("已停止，临时文件已删除")), "{rest:?}");
+    assert_eq!(sessions(), 0, "the session folder is removed");
 }

@@ -451,7 +451,7 @@ impl App {
                 _ => Reply::error(400, "缺少行号"),
             },
             (Method::Get, p) if p.starts_with("/api/download/") => {
-                let what = &p["/api/download/".len()..];
+                let what = p.strip_prefix("/api/download/").unwrap_or_default();
                 self.session().download(what, param(q, "name").unwrap_or_default())
             }
             _ => Reply::error(404, "没有这个页面"),
@@ -506,3 +506,39 @@ const FORBIDDEN: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf
 <body style=\"font-family:sans-serif;margin:3em\"><h1>拒绝访问</h1>\
 <p>这个地址缺少口令。请回到运行 nianbao 的窗口，复制其中显示的完整地址（以 <code>?t=</code> 加一串字母数字结尾）到浏览器中打开。</p>\
 <p>如果窗口已关闭，请重新双击 nianbao 启动。</p></body></html>";
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::{megabytes, remove_stale, STALE};
+
+    #[test]
+    fn folders_of_servers_gone_are_removed() {
+        let temp = tempfile::tempdir().unwrap();
+        let gone = temp.path().join("nianbao-serve-gone");
+        let alive = temp.path().join("nianbao-serve-alive");
+        let other = temp.path().join("something-else");
+        for dir in [&gone, &alive, &other] {
+            std::fs::create_dir_all(dir.join("files")).unwrap();
+            std::fs::write(dir.join("alive"), b"").unwrap();
+        }
+        let old = SystemTime::now() - STALE - Duration::from_secs(60);
+        for dir in [&gone, &other] {
+            let beat = std::fs::File::options().write(true).open(dir.join("alive")).unwrap();
+            beat.set_modified(old).unwrap();
+        }
+        remove_stale(temp.path());
+        assert!(!gone.exists());
+        assert!(alive.exists());
+        assert!(other.exists());
+    }
+
+    #[test]
+    fn sizes_in_megabytes() {
+        assert_eq!(megabytes(50 << 20), "50 MB");
+        assert_eq!(megabytes(1), "0.1 MB");
+        assert_eq!(megabytes(3 << 19), "1.5 MB");
+        assert_eq!(megabytes(u64::MAX), "17592186044416 MB");
+    }
+}

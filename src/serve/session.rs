@@ -211,17 +211,17 @@ impl Session {
                 if let Some(why) = why_skipped(Path::new(&rel)) {
                     return json!({"name": name, "action": "skip", "message": why});
                 }
-                let before = self.files.get(&rel).or(planned.get(&rel)).copied();
+                let before = planned.get(&rel).or(self.files.get(&rel)).copied();
                 let refusal = limits.refusal(
                     *size,
                     count + usize::from(before.is_none()),
-                    total - before.unwrap_or(0) + size,
+                    total.saturating_sub(before.unwrap_or(0)).saturating_add(*size),
                 );
                 if let Some(kind) = refusal {
                     return json!({"name": name, "action": "refuse", "message": kind.to_string()});
                 }
                 count += usize::from(before.is_none());
-                total = total - before.unwrap_or(0) + size;
+                total = total.saturating_sub(before.unwrap_or(0)).saturating_add(*size);
                 planned.insert(rel, *size);
                 json!({"name": name, "action": "upload"})
             })
@@ -237,7 +237,12 @@ impl Session {
         }
         let previous = self.files.get(&rel).copied();
         let count = self.files.len() + usize::from(previous.is_none());
-        let total = self.files.values().sum::<u64>() - previous.unwrap_or(0) + size;
+        let total = self
+            .files
+            .values()
+            .sum::<u64>()
+            .saturating_sub(previous.unwrap_or(0))
+            .saturating_add(size);
         if let Some(kind) = limits.refusal(size, count, total) {
             return Err(Reply::error(413, format!("“{rel}”：{kind}")));
         }
@@ -306,7 +311,9 @@ impl Session {
             }
             Err(e) => {
                 self.merged = None;
-                Reply::error(422, e.kind.to_string())
+                // The library names the files by the paths it was given: show the names uploaded.
+                let prefix = format!("{}{}", base.display(), std::path::MAIN_SEPARATOR);
+                Reply::error(422, e.kind.to_string().replace(&prefix, ""))
             }
         }
     }
