@@ -547,6 +547,8 @@ fn findings_workbook_lists_every_file() {
     assert!(rows.iter().any(|r| r[1] == "坏文件.xlsx" && r[6].contains("空的")));
     let xml = sheet_xml(&bytes, 1);
     assert!(xml.contains("<autoFilter") && xml.contains("state=\"frozen\""));
+    // The finding links to the faulty cell on the agency's sheet: 表四's first total, column H.
+    assert!(xml.contains("location=\"城南区市场监督管理局!$H$"), "{xml}");
     // The agency sheet has the tables and the faulty cell's note.
     let sheet = strings(&mut book, "城南区市场监督管理局");
     assert!(sheet.contains_key(T3_CORNER_NOTE) && sheet.contains_key("行政复议"));

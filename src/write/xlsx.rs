@@ -26,10 +26,10 @@ mod style;
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Url, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
 
 use self::draw::{render, Ctx, Plan, What, T3_LABEL_COLS};
-use self::style::{style, Role};
+use self::style::Role;
 use crate::check::{cell_name, FileCheck};
 use crate::error::ErrorKind;
 use crate::format::{Format, Kind, Table, T3_COLUMNS, T4_COLUMNS};
@@ -280,7 +280,7 @@ pub fn layout_sheets(
 }
 
 /// 表三's label columns: 三、本年度办理结果, the groups （三）…, the row labels.
-const T3_LABEL_WIDTHS: [f64; 3] = [6.0, 11.0, 40.0];
+const T3_LABEL_WIDTHS: [f64; 3] = [7.5, 11.0, 40.0];
 /// A check column beside 表三.
 const CHECK_WIDTH: f64 = 12.0;
 
@@ -336,7 +336,24 @@ pub fn layout_sheet(
     Ok(placed)
 }
 
-/// Gives every placed cell its defined name `NB.<code>` (`NB.t3.new.natural`, `NB.agency`).
+/// Gives every placed cell its defined name `NB.<code>` (`NB.t3.new.natural`, `NB.agency`), the
+/// names [`crate::read`] reads our workbooks by.
+///
+/// ```
+/// use nianbao::format::Format;
+/// use nianbao::model::Report;
+/// use nianbao::read::{read_bytes, Options};
+/// use nianbao::write::xlsx::{define_names, layout_sheets, Mode};
+///
+/// let mut report = Report::new("某某局", 2024, Format::F2019);
+/// report.set("t2.licensing.change", -8.0);
+/// let mut wb = rust_xlsxwriter::Workbook::new();
+/// let placed = layout_sheets(&mut wb, &report, &[], Mode::Filled).unwrap();
+/// define_names(&mut wb, &placed).unwrap();
+/// let back = read_bytes(&wb.save_to_buffer().unwrap(), "x.xlsx", &Options::default()).unwrap();
+/// assert_eq!(back.source.format_from, "names");
+/// assert_eq!(back.get("t2.licensing.change"), Some(-8.0));
+/// ```
 pub fn define_names(wb: &mut Workbook, placed: &Placed) -> Result<(), XlsxError> {
     for (code, at) in &placed.cells {
         wb.define_name(format!("{NAME_PREFIX}{code}"), &format!("={}", at.absolute()))?;
@@ -442,8 +459,7 @@ fn cover(report: &Report, findings: &[Finding], mode: Mode, note: &str, placed: 
                 for f in findings {
                     let at = match (&f.sheet, &f.a1) {
                         (Some(s), Some(a)) => format!("{s}!{a}"),
-                        _ if f.cell.is_empty() => String::new(),
-                        _ => cell_name(report.format, &f.cell),
+                        _ => place_name(report.format, &f.cell),
                     };
                     plan.text((r, 0), (r, 0), f.severity.name(), Role::Group).tone = Some(f.severity);
                     plan.text((r, 1), (r, 1), f.rule, Role::Label);
@@ -516,7 +532,7 @@ fn instructions(report: &Report) -> Vec<String> {
             layout.issued_by,
             tables.join("、")
         ),
-        "只在白色单元格中填写。灰色单元格是表格文字，绿色单元格是自动计算的总计，黄色单元格是自动校验，均已锁定，无需填写。".into(),
+        "只在白色单元格中填写。灰色单元格是表格文字，绿色单元格是自动计算的总计，黄色单元格是自动校验，均已锁定，无需填写（工作表保护没有密码，仅为防止误改）。".into(),
         "件数一律填写整数；没有发生的填 0，不要留空，也不要填“—”“/”“无”等符号。".into(),
     ];
     let amounts = labels(Kind::Amount);
@@ -593,53 +609,59 @@ fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, XlsxE
         taken.push(name.clone());
         placed.push(Some(layout_sheet(&mut wb, &name, report, &fc.findings, Mode::Filled)?));
     }
+    let plan = findings_list(items, &placed);
     let ws = wb.worksheet_from_name(FINDINGS_SHEET)?;
+    let empty = Report::new("", 0, Format::F2021);
+    render(
+        ws,
+        FINDINGS_SHEET,
+        &plan,
+        &Ctx::new(&empty, &[], Mode::Filled),
+        &mut Placed::default(),
+    )?;
+    let last = plan.items.iter().map(|i| i.r1).max().unwrap_or(1).max(1);
+    ws.autofilter(0, 0, last, plan.widths.len() as u16 - 1)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_repeat_rows(0, 0)?;
+    page(ws, true, false);
+    wb.save_to_buffer()
+}
+
+/// The sheet 校验结果: a header row, then one row per finding (a clean file gets one row saying so,
+/// an unreadable one its error), each linking to the cell on the agency's sheet.
+fn findings_list(items: &[(FileCheck, Option<Report>)], placed: &[Option<Placed>]) -> Plan {
     let headers = ["单位", "文件", "表", "单元格", "规则", "严重程度", "说明"];
-    for (c, (h, w)) in (0..).zip(headers.iter().zip([24.0, 30.0, 7.0, 22.0, 20.0, 10.0, 70.0])) {
-        ws.set_column_width(c, w)?;
-        ws.write_string_with_format(0, c, *h, &style(Role::Header, None))?;
+    let mut plan = Plan::new(vec![22.0, 30.0, 7.0, 20.0, 20.0, 10.0, 70.0]);
+    for (c, h) in (0..).zip(headers) {
+        plan.text((0, c), (0, c), h, Role::Header);
     }
-    let plain = style(Role::Label, None).set_background_color(rust_xlsxwriter::Color::White);
     let mut r = 1;
-    for ((fc, report), at) in items.iter().zip(&placed) {
+    for ((fc, report), at) in items.iter().zip(placed) {
         let agency = fc.agency.clone().unwrap_or_default();
-        let mut row = |ws: &mut Worksheet, f: Option<&Finding>, texts: [&str; 7]| -> Result<(), XlsxError> {
+        let mut row = |plan: &mut Plan, texts: [String; 7], severity: Option<Severity>, link: Option<&CellRef>| {
             for (c, t) in (0..).zip(texts) {
-                let severity = f.map(|f| f.severity).or((!fc.readable).then_some(Severity::Error));
-                let fmt = if c == 5 {
-                    style(Role::Group, severity)
-                } else {
-                    plain.clone()
-                };
-                let link = f.and_then(|f| at.as_ref()?.cells.get(&f.cell));
-                match link {
-                    Some(to) if c == 3 => {
-                        let url = Url::new(format!("internal:{}", to.absolute())).set_text(if t.is_empty() {
-                            "查看"
-                        } else {
-                            t
-                        });
-                        ws.write_url_with_format(r, c, url, &fmt)?;
+                match (c, link) {
+                    (3, Some(to)) => {
+                        let text = if t.is_empty() { "查看".to_string() } else { t };
+                        plan.put((r, c), (r, c), What::Link(text, format!("internal:{}", to.absolute())));
                     }
+                    (5, _) => plan.text((r, c), (r, c), t, Role::Group).tone = severity,
                     _ => {
-                        ws.write_string_with_format(r, c, t, &fmt)?;
+                        plan.text((r, c), (r, c), t, Role::Plain);
                     }
                 }
             }
             r += 1;
-            Ok(())
         };
         if !fc.readable {
             let error = fc.error.clone().unwrap_or_default();
-            row(
-                ws,
-                None,
-                ["", &fc.file, "", "", "FILE_UNREADABLE", Severity::Error.name(), &error],
-            )?;
+            let texts = ["", &fc.file, "", "", "FILE_UNREADABLE", Severity::Error.name(), &error].map(String::from);
+            row(&mut plan, texts, Some(Severity::Error), None);
             continue;
         }
         if fc.findings.is_empty() {
-            row(ws, None, [&agency, &fc.file, "", "", "", "无", "未发现问题"])?;
+            let texts = [&agency, &fc.file, "", "", "", "无", "未发现问题"].map(String::from);
+            row(&mut plan, texts, None, None);
         }
         for f in &fc.findings {
             let table = Table::ALL
@@ -648,22 +670,46 @@ fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, XlsxE
                 .map_or("", |t| t.name());
             let cell = match (&f.sheet, &f.a1) {
                 (Some(s), Some(a)) => format!("{s}!{a}"),
-                _ => match (report, f.cell.is_empty()) {
-                    (Some(rep), false) => cell_name(rep.format, &f.cell),
-                    _ => String::new(),
-                },
+                _ => report
+                    .as_ref()
+                    .map(|rep| place_name(rep.format, &f.cell))
+                    .unwrap_or_default(),
             };
-            row(
-                ws,
-                Some(f),
-                [&agency, &fc.file, table, &cell, f.rule, f.severity.name(), &f.message],
-            )?;
+            // A finding on a row or a table links to its first cell.
+            let link = at.as_ref().and_then(|p| {
+                p.cells.get(&f.cell).or_else(|| {
+                    let prefix = format!("{}.", f.cell);
+                    p.cells
+                        .iter()
+                        .find(|(k, _)| !f.cell.is_empty() && k.starts_with(&prefix))
+                        .map(|(_, v)| v)
+                })
+            });
+            let texts = [&agency, &fc.file, table, &cell, f.rule, f.severity.name(), &f.message].map(String::from);
+            row(&mut plan, texts, Some(f.severity), link);
         }
     }
-    ws.autofilter(0, 0, r.saturating_sub(1).max(1), headers.len() as u16 - 1)?;
-    ws.set_freeze_panes(1, 0)?;
-    page(ws, true, false);
-    wb.save_to_buffer()
+    plan
+}
+
+/// Words for what a finding points at: a cell (`表三 “一、本年新收…”行 自然人列`), a row (`“规章”行`),
+/// a whole table (`整张表`) or nothing.
+fn place_name(format: Format, code: &str) -> String {
+    let layout = format.layout();
+    match code.split('.').collect::<Vec<_>>().as_slice() {
+        [""] => String::new(),
+        [_] => "整张表".to_string(),
+        ["t2", row] => layout
+            .t2
+            .iter()
+            .flat_map(|b| b.rows)
+            .find(|r| r.code == *row)
+            .map_or_else(|| code.to_string(), |r| format!("“{}”行", r.label)),
+        ["t3", row] => layout
+            .t3_row(row)
+            .map_or_else(|| code.to_string(), |r| format!("“{}”行", r.label)),
+        _ => cell_name(format, code),
+    }
 }
 
 fn file_stem(file: &str) -> String {

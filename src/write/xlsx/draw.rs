@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_xlsxwriter::utility::{cell_range, row_col_to_cell};
 use rust_xlsxwriter::{
     ConditionalFormatCell, ConditionalFormatCellRule, DataValidation, DataValidationErrorStyle, DataValidationRule,
-    Formula, Note, ProtectionOptions, Worksheet, XlsxError,
+    Formula, Note, ProtectionOptions, Url, Worksheet, XlsxError,
 };
 
 use super::style::{check_marks, line_height, style, text_width, Role};
@@ -61,6 +61,8 @@ pub enum What {
     Field(String, Role),
     /// A formula with the result it shows until recalculated.
     Formula(String, String, Role),
+    /// A link: its text and where it goes (`internal:'某局'!$D$5`).
+    Link(String, String),
 }
 
 /// The items of one sheet and its column widths.
@@ -472,6 +474,7 @@ pub fn render(ws: &mut Worksheet, sheet: &str, plan: &Plan, ctx: &Ctx, placed: &
             What::Text(_, role) | What::Field(_, role) | What::Formula(_, _, role) => *role,
             What::Cell(def) => ctx.role(def),
             What::Check(_) => Role::Check,
+            What::Link(..) => Role::Link,
         };
         let fmt = style(role, mark.map(|m| m.severity).or(item.tone));
         let merged = item.r0 != item.r1 || item.c0 != item.c1;
@@ -489,6 +492,9 @@ pub fn render(ws: &mut Worksheet, sheet: &str, plan: &Plan, ctx: &Ctx, placed: &
             }
             What::Field(text, _) => {
                 ws.write_string_with_format(r, c, text, &fmt)?;
+            }
+            What::Link(text, target) => {
+                ws.write_url_with_format(r, c, Url::new(target).set_text(text), &fmt)?;
             }
             What::Formula(formula, cached, _) => {
                 ws.write_formula_with_format(r, c, Formula::new(formula).set_result(cached), &fmt)?;
@@ -527,12 +533,10 @@ pub fn render(ws: &mut Worksheet, sheet: &str, plan: &Plan, ctx: &Ctx, placed: &
                 }
             }
         }
-        if role.is_entry() && ctx.mode == Mode::Template {
-            if let Role::Input(kind) = role {
-                match inputs.iter_mut().find(|(k, _)| *k == kind) {
-                    Some((_, cells)) => cells.push((r, c)),
-                    None => inputs.push((kind, vec![(r, c)])),
-                }
+        if let (Role::Input(kind), Mode::Template) = (role, ctx.mode) {
+            match inputs.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, cells)) => cells.push((r, c)),
+                None => inputs.push((kind, vec![(r, c)])),
             }
         }
         if let Some(name) = &item.name {
@@ -660,15 +664,18 @@ const MIN_ROW: f64 = 20.0;
 /// rows under a taller merged text grown evenly until it fits.
 fn heights(plan: &Plan) -> BTreeMap<Row, f64> {
     let need = |item: &Item| -> f64 {
-        let (text, size) = match &item.what {
-            What::Text(t, role) | What::Field(t, role) => (t.as_str(), role.font_size()),
-            What::Formula(_, cached, role) => (cached.as_str(), role.font_size()),
-            What::Cell(_) | What::Check(_) => ("", 11.0),
+        let (text, role) = match &item.what {
+            What::Text(t, role) | What::Field(t, role) => (t.as_str(), *role),
+            What::Formula(_, cached, role) => (cached.as_str(), *role),
+            What::Link(text, _) => (text.as_str(), Role::Link),
+            What::Cell(_) | What::Check(_) => ("", Role::Check),
         };
+        let size = role.font_size();
         let avail: f64 = (item.c0..=item.c1)
             .map(|c| plan.widths.get(c as usize).copied().unwrap_or(8.43))
             .sum::<f64>()
-            - 1.5;
+            - 1.5
+            - role.indent_width();
         let lines: f64 = text
             .split('\n')
             .map(|p| (text_width(p, size) / avail.max(1.0)).ceil().max(1.0))

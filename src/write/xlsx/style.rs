@@ -4,7 +4,7 @@
 //! clerk what to do: white cells are to be filled in, grey ones are labels, green ones are computed,
 //! yellow ones check the arithmetic; a cell a finding points at is red (error) or amber (warning).
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, FormatUnderline};
 
 use crate::format::Kind;
 use crate::model::Severity;
@@ -29,6 +29,7 @@ const WARNING_FONT: u32 = 0x9C5700;
 const OK_FILL: u32 = 0xC6EFCE;
 const OK_FONT: u32 = 0x006100;
 const MUTED_FONT: u32 = 0x808080;
+const LINK_FONT: u32 = 0x0563C1;
 
 /// What a cell is for; decides its font, fill, border, alignment and number format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +64,10 @@ pub enum Role {
     Value,
     /// A field value on the cover that the agency fills in.
     Entry,
+    /// Plain bordered text (a list's cells).
+    Plain,
+    /// A link to another cell of the workbook.
+    Link,
 }
 
 impl Role {
@@ -72,15 +77,19 @@ impl Role {
             Role::Title => 18.0,
             Role::Heading => 14.0,
             Role::Subtitle | Role::Text | Role::Field | Role::Value | Role::Entry => 12.0,
-            Role::Note | Role::CheckHeader => 9.0,
+            Role::CheckHeader => 9.0,
+            Role::Note => 10.0,
             Role::Check => 10.0,
             _ => 11.0,
         }
     }
 
-    /// Whether a person types into cells of this role (unlocked in a protected template).
-    pub fn is_entry(self) -> bool {
-        matches!(self, Role::Input(_) | Role::Entry)
+    /// The room the role's indent takes from a cell, in column-width units.
+    pub fn indent_width(self) -> f64 {
+        match self {
+            Role::Label => 2.5,
+            _ => 0.0,
+        }
     }
 }
 
@@ -110,7 +119,10 @@ pub fn style(role: Role, mark: Option<Severity>) -> Format {
             .set_align(FormatAlign::Center)
             .set_background_color(fill(HEADER_FILL)),
         Role::Group => f.set_align(FormatAlign::Center).set_background_color(fill(LABEL_FILL)),
-        Role::Label => f.set_align(FormatAlign::Left).set_background_color(fill(LABEL_FILL)),
+        Role::Label => f
+            .set_align(FormatAlign::Left)
+            .set_indent(1)
+            .set_background_color(fill(LABEL_FILL)),
         Role::Field => f
             .set_bold()
             .set_align(FormatAlign::Center)
@@ -127,6 +139,11 @@ pub fn style(role: Role, mark: Option<Severity>) -> Format {
         Role::Check => f.set_align(FormatAlign::Center).set_background_color(fill(CHECK_FILL)),
         Role::Value => f.set_align(FormatAlign::Left).set_background_color(fill(LABEL_FILL)),
         Role::Entry => f.set_align(FormatAlign::Left).set_unlocked(),
+        Role::Plain => f.set_align(FormatAlign::Left),
+        Role::Link => f
+            .set_align(FormatAlign::Left)
+            .set_font_color(fill(LINK_FONT))
+            .set_underline(FormatUnderline::Single),
         Role::Subtitle | Role::Text => f,
     };
     match mark {
@@ -140,12 +157,12 @@ pub fn style(role: Role, mark: Option<Severity>) -> Format {
     }
 }
 
-/// How numbers of a kind are shown: counts whole, signed changes with their sign, amounts in 万元
-/// with up to four decimals.
+/// How numbers of a kind are shown: counts as they are (a wrong 3.5 must not look like 4), signed
+/// changes with their sign, amounts in 万元 with two to four decimals.
 fn number_format(kind: Kind) -> &'static str {
     match kind {
-        Kind::Count => "0",
-        Kind::Signed => "+0;-0;0",
+        Kind::Count => "General",
+        Kind::Signed => "+General;-General;General",
         Kind::Amount => "0.00##",
     }
 }
