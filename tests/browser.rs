@@ -351,5 +351,42 @@ async fn a_clerk_does_the_district_in_the_browser() {
     assert_eq!(last[7 + Format::F2021.cell_index("t3.new.total").unwrap()], "250");
 
     shot(&client, "", "5-page.png").await;
+
+    // Starting again, then a file dropped on the box (a made-up one the browser holds): it is
+    // taken and shown as unreadable with its reason.
+    client
+        .find(Locator::Css("#clear"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&client, "document.querySelector('#result').hidden", "the table to go").await;
+    client
+        .execute(
+            "const dt = new DataTransfer(); \
+             dt.items.add(new File(['这不是工作簿'], '区审计局.xlsx', {lastModified: 1737000000000})); \
+             document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    until(
+        &client,
+        "!document.querySelector('#result').hidden && document.querySelectorAll('#table tbody tr').length > 0",
+        "the table after the drop",
+    )
+    .await;
+    let rows = table(&client).await;
+    let audit = rows
+        .iter()
+        .find(|r| r[1] == "区审计局")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(audit[3], "无法读取");
+    assert!(audit[6].contains("无法识别的文件内容"), "{audit:?}");
+    assert!(
+        rows.iter().any(|r| r[1] == "区统计局" && r[3] == "未报送"),
+        "the earlier files are gone: {rows:?}"
+    );
     client.close().await.unwrap();
 }
