@@ -23,6 +23,7 @@ pub mod model;
 pub mod narrative;
 pub mod read;
 pub mod roster;
+pub mod serve;
 pub mod write;
 
 pub use error::{Error, ErrorKind, Result};

@@ -3,6 +3,7 @@
 
 mod cli;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -11,12 +12,13 @@ use clap::{Parser, Subcommand};
 ///
 /// 常用：`nianbao template --year 2025 -o 模板.xlsx` 生成空白模板；
 /// `nianbao check 收到的文件夹/` 检查勾稽关系；
-/// `nianbao merge 收到的文件夹/ -o 汇总.xlsx --roster 名单.csv` 汇总全区。
+/// `nianbao merge 收到的文件夹/ -o 汇总.xlsx --roster 名单.csv` 汇总全区；
+/// 不带参数运行 `nianbao`（或双击 nianbao.exe）在浏览器中完成以上全部工作。
 #[derive(Parser)]
 #[command(name = "nianbao", version, about, long_about = None, disable_help_subcommand = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -31,21 +33,30 @@ enum Command {
     Compare(cli::compare::Args),
     /// 汇总各单位报表，生成全区汇总工作簿（含分单位明细、校验结果、报送情况）
     Merge(cli::merge::Args),
+    Serve(cli::serve::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let double_click = cli.command.is_none();
     let result = match cli.command {
-        Command::Template(args) => cli::template::run(args),
-        Command::Convert(args) => cli::convert::run(args),
-        Command::Check(args) => cli::check::run(args),
-        Command::Merge(args) => cli::merge::run(args),
-        Command::Compare(args) => cli::compare::run(args),
+        None => cli::serve::run(cli::serve::Args::default()),
+        Some(Command::Template(args)) => cli::template::run(args),
+        Some(Command::Convert(args)) => cli::convert::run(args),
+        Some(Command::Check(args)) => cli::check::run(args),
+        Some(Command::Merge(args)) => cli::merge::run(args),
+        Some(Command::Serve(args)) => cli::serve::run(args),
+        Some(Command::Compare(args)) => cli::compare::run(args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e}");
+            // Started by a double-click, the window would close before the message is read.
+            if double_click && std::io::stdin().is_terminal() {
+                eprintln!("按回车键关闭此窗口。");
+                let _ = std::io::stdin().read_line(&mut String::new());
+            }
             ExitCode::from(1)
         }
     }

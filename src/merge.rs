@@ -90,6 +90,66 @@ pub struct Entry {
     slot: Option<Slot>,
 }
 
+impl Entry {
+    /// The agency, or for a file that could not be read, its file name without extension.
+    pub fn name(&self) -> String {
+        self.agency.clone().unwrap_or_else(|| {
+            self.file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Where an agency stands in the 报送情况 list: what became of its file, or that none came.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Its file, and what became of it.
+    File(Status),
+    /// In the roster, nothing received.
+    Missing,
+    /// Counted, but not in the roster.
+    Unexpected,
+}
+
+impl Standing {
+    /// The word the 报送情况 sheet and the page show.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Standing::File(s) => s.name(),
+            Standing::Missing => "未报送",
+            Standing::Unexpected => "名单外（已计入）",
+        }
+    }
+
+    /// A stable ASCII code: `counted`, `superseded`, `unreadable`, `other_year`, `missing`, `unexpected`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Standing::File(Status::Counted) => "counted",
+            Standing::File(Status::Superseded) => "superseded",
+            Standing::File(Status::Unreadable) => "unreadable",
+            Standing::File(Status::OtherYear) => "other_year",
+            Standing::Missing => "missing",
+            Standing::Unexpected => "unexpected",
+        }
+    }
+}
+
+/// One line of the 报送情况 list.
+#[derive(Debug, Clone)]
+pub struct Reported<'a> {
+    /// The roster name, else the agency read, else the file name.
+    pub name: String,
+    /// The roster category, empty when there is none.
+    pub category: String,
+    /// What arrived from it.
+    pub standing: Standing,
+    /// Its file; none when missing.
+    pub entry: Option<&'a Entry>,
+}
+
 /// Two or more files of one agency.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Duplicate {
@@ -364,6 +424,86 @@ impl Merged {
             ka.cmp(&kb)
         });
         list
+    }
+
+    /// 报送情况: every roster member with what arrived from it (or 未报送), then the files that
+    /// belong to no member.
+    pub fn reporting(&self) -> Vec<Reported<'_>> {
+        let ordered = self.ordered();
+        let mut out = Vec::new();
+        if let Some(roster) = &self.roster {
+            for (i, m) in roster.members.iter().enumerate() {
+                let mine: Vec<&Entry> = ordered.iter().copied().filter(|e| e.member == Some(i)).collect();
+                if mine.is_empty() {
+                    out.push(Reported {
+                        name: m.name.clone(),
+                        category: m.category.clone(),
+                        standing: Standing::Missing,
+                        entry: None,
+                    });
+                }
+                for e in mine {
+                    out.push(Reported {
+                        name: m.name.clone(),
+                        category: m.category.clone(),
+                        standing: Standing::File(e.status.clone()),
+                        entry: Some(e),
+                    });
+                }
+            }
+        }
+        for e in ordered
+            .into_iter()
+            .filter(|e| self.roster.is_none() || e.member.is_none())
+        {
+            let standing = if self.roster.is_some() && e.status == Status::Counted {
+                Standing::Unexpected
+            } else {
+                Standing::File(e.status.clone())
+            };
+            out.push(Reported {
+                name: e.name(),
+                category: String::new(),
+                standing,
+                entry: Some(e),
+            });
+        }
+        out
+    }
+
+    /// Names every file relative to `base` (the folder the inputs were collected from), in the
+    /// entries, their errors and the duplicates, so that messages and outputs show the names the
+    /// user knows rather than where the files happen to lie.
+    pub fn relative_to(&mut self, base: &Path) {
+        let rel = |p: &Path| p.strip_prefix(base).map_or_else(|_| p.to_path_buf(), Path::to_path_buf);
+        let rel_str = |s: &str| rel(Path::new(s)).display().to_string();
+        for e in &mut self.entries {
+            e.file = rel(&e.file);
+            if let Some(err) = &mut e.error {
+                err.file = rel_str(&err.file);
+            }
+        }
+        for d in &mut self.duplicates {
+            d.files = d.files.iter().map(|f| rel_str(f)).collect();
+            d.counted = rel_str(&d.counted);
+        }
+    }
+
+    /// The one-line account of the files: `汇总 14 份：计入 11，重复 1，无法读取 1`, with
+    /// `，年度不符 N` when some were of another year.
+    pub fn headline(&self) -> String {
+        let count = |s: Status| self.entries.iter().filter(|e| e.status == s).count();
+        let mut line = format!(
+            "汇总 {} 份：计入 {}，重复 {}，无法读取 {}",
+            self.entries.len(),
+            count(Status::Counted),
+            count(Status::Superseded),
+            count(Status::Unreadable)
+        );
+        if count(Status::OtherYear) > 0 {
+            line.push_str(&format!("，年度不符 {}", count(Status::OtherYear)));
+        }
+        line
     }
 
     /// Whether any input could not be read (merge then exits 1 so scripts notice).

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::merge::{merge, MergeOptions, Status};
+use nianbao::merge::{merge, MergeOptions};
 use nianbao::read::collect;
 use nianbao::roster::Roster;
 use nianbao::write::summary::write_summary;
@@ -82,19 +82,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         nianbao::write::save(path, &merged.csv(!args.no_bom)?, &inputs)?;
         outputs.push(path.clone());
     }
-    let count = |s: Status| merged.entries.iter().filter(|e| e.status == s).count();
-    eprintln!(
-        "汇总 {} 份：计入 {}，重复 {}，无法读取 {}{}",
-        merged.entries.len(),
-        count(Status::Counted),
-        count(Status::Superseded),
-        count(Status::Unreadable),
-        if count(Status::OtherYear) > 0 {
-            format!("，年度不符 {}", count(Status::OtherYear))
-        } else {
-            String::new()
-        }
-    );
+    eprintln!("{}", merged.headline());
     for e in merged.entries.iter().filter(|e| e.error.is_some()) {
         eprintln!(
             "  无法读取：{}",

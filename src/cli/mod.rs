@@ -5,6 +5,7 @@ pub mod check;
 pub mod compare;
 pub mod convert;
 pub mod merge;
+pub mod serve;
 pub mod template;
 
 use std::io::Write;

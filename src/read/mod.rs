@@ -281,13 +281,10 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
                 .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
             for entry in walker {
                 let entry = entry.map_err(|e| Error::new(p, ErrorKind::Io(e.to_string())))?;
-                let path = entry.path();
-                let ext = path
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_lowercase())
-                    .unwrap_or_default();
-                if entry.file_type().is_file() && EXTENSIONS.contains(&ext.as_str()) {
-                    out.push(path.to_path_buf());
+                if entry.file_type().is_file()
+                    && why_skipped(entry.path().strip_prefix(p).unwrap_or(entry.path())).is_none()
+                {
+                    out.push(entry.path().to_path_buf());
                 }
             }
         } else if p.exists() {
@@ -299,6 +296,34 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Why [`collect`] passes over a file found in a folder, named by its path inside that folder:
+/// an Office lock file, a hidden file or folder, or a name not ending in one of [`EXTENSIONS`].
+/// `None`: it is an input.
+///
+/// ```
+/// use std::path::Path;
+/// use nianbao::read::why_skipped;
+/// assert_eq!(why_skipped(Path::new("街道/东湖街道办事处.XLSX")), None);
+/// assert!(why_skipped(Path::new("~$区财政局.xlsx")).is_some());
+/// assert!(why_skipped(Path::new(".git/x.xlsx")).is_some());
+/// assert!(why_skipped(Path::new("名单.csv")).is_some());
+/// ```
+pub fn why_skipped(path: &Path) -> Option<String> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("~$")) {
+        Some("Excel 或 WPS 打开文件时留下的临时文件，不是报表".into())
+    } else if path.iter().any(hidden) {
+        Some("隐藏文件，不是报表".into())
+    } else if !EXTENSIONS.contains(&ext.as_str()) {
+        Some(format!("不是报表文件（可读取的文件类型：{}）", EXTENSIONS.join("、")))
+    } else {
+        None
+    }
 }
 
 /// Hidden files, and the lock files Excel and WPS leave beside an open workbook.

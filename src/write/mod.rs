@@ -72,6 +72,44 @@ where
     Ok(())
 }
 
+/// A file name (without folder) that every file system takes: characters Windows refuses and
+/// control characters become `_`, trailing dots and spaces go, device names (`CON`, `COM1` …) get a
+/// leading `_`, and an empty name becomes `未命名`.
+///
+/// ```
+/// use nianbao::write::safe_file_name;
+/// assert_eq!(safe_file_name("某某区财政局"), "某某区财政局");
+/// assert_eq!(safe_file_name("A/B:C*?"), "A_B_C__");
+/// assert_eq!(safe_file_name("  某局.  "), "某局");
+/// assert_eq!(safe_file_name("con.xlsx"), "_con.xlsx");
+/// assert_eq!(safe_file_name(".."), "未命名");
+/// ```
+pub fn safe_file_name(name: &str) -> String {
+    let clean: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if "<>:\"/\\|?*".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim_end_matches(['.', ' ']);
+    let upper = clean.to_uppercase();
+    let stem = upper.split('.').next().unwrap_or_default();
+    let device = ["CON", "PRN", "AUX", "NUL"].contains(&stem)
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.ends_with(|c: char| c.is_ascii_digit()));
+    match clean {
+        "" => "未命名".to_string(),
+        _ if device => format!("_{clean}"),
+        _ => clean.to_string(),
+    }
+}
+
 /// Whether two paths name the same file (also through `..`, links or case on Windows).
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {

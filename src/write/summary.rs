@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 use crate::check::cell_name;
 use crate::error::Result;
 use crate::format::{CellDef, Format, Table, T3_COLUMNS, T4_COLUMNS};
-use crate::merge::{Entry, Merged, Status};
+use crate::merge::{Entry, Merged, Standing, Status};
 use crate::model::Report;
 
 /// Writes the summary workbook of `merged` to `path` (atomically, never over an input).
@@ -85,7 +85,7 @@ fn build(merged: &Merged) -> std::result::Result<Workbook, XlsxError> {
         categories(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
     }
     findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
-    reporting(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+    reporting(wb.add_worksheet_with_constant_memory()?, merged, &styles)?;
     charts(wb.add_worksheet(), merged, &ordered, &styles)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(format!(
         "{} {} 年度政府信息公开工作年度报告汇总",
@@ -196,7 +196,7 @@ fn detail(
     for (n, e) in ordered.iter().enumerate() {
         let category = category_of(merged, e);
         ws.write_number_with_format(row, 0, (n + 1) as f64, &styles.number)?;
-        ws.write_string_with_format(row, 1, agency_of(e), &styles.text)?;
+        ws.write_string_with_format(row, 1, e.name(), &styles.text)?;
         ws.write_string_with_format(row, 2, category, &styles.text)?;
         let status_style = if e.status == Status::Counted {
             &styles.text
@@ -229,15 +229,6 @@ fn detail(
         first + format.cells().len() as u16 - 1,
     )?;
     Ok(())
-}
-
-fn agency_of(e: &Entry) -> String {
-    e.agency.clone().unwrap_or_else(|| {
-        e.file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    })
 }
 
 fn category_of<'a>(merged: &'a Merged, e: &Entry) -> &'a str {
@@ -312,7 +303,7 @@ fn findings(
     let mut row = 1u32;
     let format = merged.total.format;
     for e in ordered {
-        let agency = agency_of(e);
+        let agency = e.name();
         let file = e.file.display().to_string();
         if let Some(err) = &e.error {
             for (c, v) in [agency.as_str(), &file, "", "", "UNREADABLE", "错误", &err.to_string()]
@@ -360,12 +351,7 @@ fn beijing(t: std::time::SystemTime) -> Option<ExcelDateTime> {
 }
 
 /// 报送情况: every roster member with what arrived from it, then files of no member.
-fn reporting(
-    ws: &mut Worksheet,
-    merged: &Merged,
-    ordered: &[&Entry],
-    styles: &Styles,
-) -> std::result::Result<(), XlsxError> {
+fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::result::Result<(), XlsxError> {
     ws.set_name("报送情况")?;
     let heads = [
         ("序号", 6.0),
@@ -382,22 +368,16 @@ fn reporting(
         ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
         ws.set_column_width(c as u16, *width)?;
     }
-    let mut row = 1u32;
-    let mut n = 0;
-    let mut line = |ws: &mut Worksheet,
-                    name: &str,
-                    category: &str,
-                    status: &str,
-                    e: Option<&Entry>|
-     -> std::result::Result<(), XlsxError> {
-        n += 1;
-        let bad = status != Status::Counted.name();
+    let mut row = 0u32;
+    for line in merged.reporting() {
+        row += 1;
+        let bad = line.standing != Standing::File(Status::Counted);
         let style = if bad { &styles.bad } else { &styles.text };
-        ws.write_number_with_format(row, 0, n as f64, &styles.number)?;
-        ws.write_string_with_format(row, 1, name, &styles.text)?;
-        ws.write_string_with_format(row, 2, category, &styles.text)?;
-        ws.write_string_with_format(row, 3, status, style)?;
-        if let Some(e) = e {
+        ws.write_number_with_format(row, 0, row as f64, &styles.number)?;
+        ws.write_string_with_format(row, 1, &line.name, &styles.text)?;
+        ws.write_string_with_format(row, 2, &line.category, &styles.text)?;
+        ws.write_string_with_format(row, 3, line.standing.name(), style)?;
+        if let Some(e) = line.entry {
             ws.write_string_with_format(row, 4, e.file.display().to_string(), &styles.text)?;
             ws.write_number_with_format(row, 5, e.size as f64, &styles.number)?;
             if let Some(t) = e.modified.and_then(beijing) {
@@ -406,30 +386,9 @@ fn reporting(
             ws.write_number_with_format(row, 7, e.errors as f64, &styles.number)?;
             ws.write_number_with_format(row, 8, e.warnings as f64, &styles.number)?;
         }
-        row += 1;
-        Ok(())
-    };
-    if let Some(roster) = &merged.roster {
-        for (i, m) in roster.members.iter().enumerate() {
-            let mine: Vec<&&Entry> = ordered.iter().filter(|e| e.member == Some(i)).collect();
-            if mine.is_empty() {
-                line(ws, &m.name, &m.category, "未报送", None)?;
-            }
-            for e in mine {
-                line(ws, &m.name, &m.category, e.status.name(), Some(e))?;
-            }
-        }
-    }
-    for e in ordered.iter().filter(|e| merged.roster.is_none() || e.member.is_none()) {
-        let status = if merged.roster.is_some() && e.status == Status::Counted {
-            "名单外（已计入）"
-        } else {
-            e.status.name()
-        };
-        line(ws, &agency_of(e), "", status, Some(e))?;
     }
     ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+    ws.autofilter(0, 0, row.max(1), heads.len() as u16 - 1)?;
     Ok(())
 }
 
@@ -466,7 +425,7 @@ fn charts(
                 .and_then(|i| merged.numbers(e).ok()?.get(i).copied())
                 .filter(|n| !n.is_nan())
                 .unwrap_or(0.0);
-            (agency_of(e), n)
+            (e.name(), n)
         })
         .collect();
     per_agency.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

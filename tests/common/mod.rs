@@ -1,0 +1,231 @@
+//! A `nianbao serve` running in the test process, a small HTTP client for it, and the fixture
+//! district as the page would upload it.
+
+#![allow(dead_code)] // each test file uses its own part of these helpers
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use nianbao::serve::{Limits, Server, Stopper};
+use serde_json::Value as Json;
+
+/// A server on a free port of 127.0.0.1, stopped (and its folder removed) when dropped.
+pub struct Running {
+    pub base: String,
+    pub token: String,
+    pub port: u16,
+    pub dir: PathBuf,
+    stopper: Stopper,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn start(limits: Limits) -> Running {
+        let server = Server::bind(0, limits).unwrap();
+        let port = server.port();
+        let token = server.token().to_string();
+        let dir = server.dir().to_path_buf();
+        let stopper = server.stopper();
+        let thread = std::thread::spawn(move || server.run());
+        Running {
+            base: format!("http://127.0.0.1:{port}"),
+            token,
+            port,
+            dir,
+            stopper,
+            thread: Some(thread),
+        }
+    }
+
+    /// The address with the token, as the terminal shows it.
+    pub fn url(&self) -> String {
+        format!("{}/?t={}", self.base, self.token)
+    }
+
+    fn auth(&self) -> (&'static str, String) {
+        ("X-Nianbao-Token", self.token.clone())
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        let (k, v) = self.auth();
+        get(&format!("{}{path}", self.base), &[(k, &v)])
+    }
+
+    pub fn post(&self, path: &str, body: &[u8]) -> Answer {
+        let (k, v) = self.auth();
+        post(&format!("{}{path}", self.base), &[(k, &v)], body)
+    }
+
+    pub fn delete(&self, path: &str) -> Answer {
+        let (k, v) = self.auth();
+        request("DELETE", &format!("{}{path}", self.base), &[(k, &v)], None)
+    }
+
+    /// Uploads the fixture district as the page does (plan first, then each file to upload).
+    pub fn upload_district(&self) -> Json {
+        let files = district_files();
+        let plan: Vec<Json> = files
+            .iter()
+            .map(|f| serde_json::json!({"name": f.name, "size": f.bytes.len()}))
+            .collect();
+        let planned = self.post("/api/plan", serde_json::json!({ "files": plan }).to_string().as_bytes());
+        assert_eq!(planned.status, 200, "{}", planned.text());
+        let planned = planned.json();
+        for (f, p) in files.iter().zip(planned["files"].as_array().unwrap()) {
+            if p["action"] == "upload" {
+                let path = format!("/api/upload?name={}&modified={}", encode(&f.name), f.modified);
+                let a = self.post(&path, &f.bytes);
+                assert_eq!(a.status, 200, "{}: {}", f.name, a.text());
+            }
+        }
+        planned
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stopper.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A reply: status, headers, body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Json {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `error` message of a refusal.
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Answer {
+    let agent = agent();
+    let mut response = match (method, body) {
+        ("GET", _) => {
+            let mut r = agent.get(url);
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            r.call()
+        }
+        ("DELETE", _) => {
+            let mut r = agent.delete(url);
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            r.call()
+        }
+        (_, body) => {
+            let mut r = agent.post(url).header("Content-Type", "application/octet-stream");
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            r.send(body.unwrap_or_default())
+        }
+    }
+    .unwrap();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    Answer {
+        status: response.status().as_u16(),
+        headers,
+        body: response
+            .body_mut()
+            .with_config()
+            .limit(100 << 20)
+            .read_to_vec()
+            .unwrap(),
+    }
+}
+
+pub fn get(url: &str, headers: &[(&str, &str)]) -> Answer {
+    request("GET", url, headers, None)
+}
+
+pub fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    request("POST", url, headers, Some(body))
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub fn district() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/district")
+}
+
+/// One file of the district as a browser sends it: `district/…` name, bytes, modification time
+/// (ms since 1970) as the returns really had (from expected.json).
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub modified: u64,
+}
+
+pub fn district_files() -> Vec<Upload> {
+    let expected: Json =
+        serde_json::from_str(&std::fs::read_to_string(district().join("expected.json")).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(district()).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(district())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        // "2025-01-25T16:30:00+08:00": only the order matters.
+        let modified = expected["mtimes"][rel.as_str()].as_str().map_or(0, |t| {
+            let day: u64 = t[8..10].parse().unwrap();
+            let minutes: u64 = t[11..13].parse::<u64>().unwrap() * 60 + t[14..16].parse::<u64>().unwrap();
+            (1_735_660_800 + day * 86_400 + minutes * 60) * 1000
+        });
+        out.push(Upload {
+            name: format!("district/{rel}"),
+            bytes: std::fs::read(entry.path()).unwrap(),
+            modified,
+        });
+    }
+    out
+}
