@@ -9,6 +9,7 @@
 pub mod extract;
 pub mod grid;
 pub mod label;
+pub mod pdf;
 pub mod value;
 pub mod workbook;
 
@@ -29,6 +30,8 @@ pub enum InputKind {
     Xls,
     /// OpenDocument spreadsheet (`.ods`).
     Ods,
+    /// PDF document (`.pdf`) with a text layer.
+    Pdf,
 }
 
 impl InputKind {
@@ -38,6 +41,7 @@ impl InputKind {
             InputKind::Xlsx => "xlsx",
             InputKind::Xls => "xls",
             InputKind::Ods => "ods",
+            InputKind::Pdf => "pdf",
         }
     }
 
@@ -45,6 +49,7 @@ impl InputKind {
     fn read(self, bytes: &[u8]) -> Result<Document, ErrorKind> {
         match self {
             InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self),
+            InputKind::Pdf => pdf::read(bytes),
         }
     }
 }
@@ -66,6 +71,7 @@ pub struct Document {
 /// ```
 /// use nianbao::read::{detect, InputKind};
 /// assert_eq!(detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap(), InputKind::Xls);
+/// assert_eq!(detect(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3").unwrap(), InputKind::Pdf);
 /// assert!(detect(b"").is_err());
 /// ```
 pub fn detect(bytes: &[u8]) -> Result<InputKind, ErrorKind> {
@@ -79,10 +85,11 @@ pub fn detect(bytes: &[u8]) -> Result<InputKind, ErrorKind> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return detect_zip(bytes);
     }
+    if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Ok(InputKind::Pdf);
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
-    let what = if bytes.starts_with(b"%PDF-") {
-        "PDF 文档"
-    } else if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") {
+    let what = if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") {
         "网页（HTML）"
     } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() {
         "纯文本"

@@ -38,6 +38,7 @@ pub fn read(bytes: &[u8], kind: InputKind) -> Result<Document, ErrorKind> {
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?;
             read_sheets(&mut wb, |_, _| Vec::new())
         }
+        InputKind::Pdf => Err(corrupt("不是工作簿".into())),
     }
 }
 
