@@ -32,6 +32,7 @@ use hayro_interpret::{
     InterpreterSettings, SoftMask,
 };
 
+use super::label::{normalize, split_numbering};
 use super::{Document, Grid, GridCell};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
@@ -81,6 +82,8 @@ const THIN: f64 = 2.0;
 const EDGE_COVER: f64 = 0.5;
 /// A rule grid with more cells than this is a drawing (hatching, a chart), not a table.
 const MAX_GRID_CELLS: usize = 100_000;
+/// Column boundaries of a table's parts on different pages closer than this (points) are one.
+const ALIGN: f64 = 3.0;
 /// Outer share of the page height where page numbers and running heads sit.
 const MARGIN_BAND: f64 = 0.15;
 
@@ -141,6 +144,14 @@ fn interpret(bytes: &[u8]) -> Result<Vec<PageContent>, ErrorKind> {
 }
 
 fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
+    // A PDF ends with %%EOF; without it the file was cut short (an interrupted download) and
+    // whatever pages survive may lack tables or rows.
+    if !data[data.len().saturating_sub(4096)..]
+        .windows(5)
+        .any(|w| w == b"%%EOF")
+    {
+        return Err(ErrorKind::PdfDamaged("文件不完整，结尾缺失，可能下载时中断".into()));
+    }
     let pdf = Pdf::new(data).map_err(|e| match e {
         LoadPdfError::Decryption(DecryptionError::PasswordProtected | DecryptionError::UnsupportedAlgorithm) => {
             ErrorKind::Encrypted
@@ -156,7 +167,10 @@ fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
         let (w, h) = page.render_dimensions();
         let bbox = Rect::new(0.0, 0.0, w as f64, h as f64);
         let mut ctx = Context::new(transform, bbox, &cache, pdf.xref(), settings.clone());
-        let mut dev = Collector::default();
+        let mut dev = Collector {
+            clips: vec![bbox],
+            ..Collector::default()
+        };
         interpret_page(page, &mut ctx, &mut dev);
         out.push(PageContent {
             chars: dedup_chars(dev.chars),
@@ -181,6 +195,9 @@ struct Collector {
     chars: Vec<Ch>,
     rules: Vec<Rule>,
     images: u32,
+    /// The clip in force: the page, then after each clip pushed the bounding box of the clip paths
+    /// so far.
+    clips: Vec<Rect>,
 }
 
 impl Collector {
@@ -284,16 +301,20 @@ impl<'a> Device<'a> for Collector {
         }
     }
 
-    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_clip_path(&mut self, clip: &ClipPath) {
+        let bbox = clip.path.bounding_box();
+        let inside = self.clips.last().map_or(bbox, |c| c.intersect(bbox));
+        self.clips.push(inside);
+    }
 
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
 
     /// Invisible text (render mode 3, an OCR layer) is kept: it is the text of the page.
     fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
         for g in run.glyphs() {
-            let s = match g.as_unicode() {
-                Some(BfString::Char(c)) => c.to_string(),
-                Some(BfString::String(s)) => s,
+            let s: String = match g.as_unicode() {
+                Some(BfString::Char(c)) => unify_radical(c).to_string(),
+                Some(BfString::String(s)) => s.chars().map(unify_radical).collect(),
                 // No Unicode mapping: nothing trustworthy to read.
                 None => continue,
             };
@@ -341,7 +362,9 @@ impl<'a> Device<'a> for Collector {
         self.images += 1;
     }
 
-    fn pop_clip(&mut self) {}
+    fn pop_clip(&mut self) {
+        self.clips.pop();
+    }
 
     fn pop_transparency_group(&mut self) {}
 }
@@ -383,12 +406,6 @@ struct Fragment {
 }
 
 impl Fragment {
-    fn left(&self) -> f64 {
-        self.xs.first().copied().unwrap_or_default()
-    }
-    fn right(&self) -> f64 {
-        self.xs.last().copied().unwrap_or_default()
-    }
     fn top(&self) -> f64 {
         self.ys.first().copied().unwrap_or_default()
     }
@@ -612,38 +629,62 @@ fn build_fragment(t: &RuleSet, chars: &[Ch], used: &mut [bool], page: u32) -> Fr
             }
         }
     }
-    let mut span: BTreeMap<usize, (usize, usize, usize, usize)> = BTreeMap::new();
-    for r in 0..nr {
-        for c in 0..nc {
-            let root = find(&mut parent, id(r, c));
-            let e = span.entry(root).or_insert((r, c, r, c));
-            e.0 = e.0.min(r);
-            e.1 = e.1.min(c);
-            e.2 = e.2.max(r);
-            e.3 = e.3.max(c);
-        }
-    }
-    let mut members: HashMap<usize, Vec<&Ch>> = HashMap::new();
+    // Each glyph's slot; a merged region holding no text is not merged at all (empty cells whose
+    // borders were not drawn, as a sheet printed with borders only around filled cells).
+    let roots: Vec<usize> = (0..nr * nc).map(|i| find(&mut parent, i)).collect();
+    let mut placed: Vec<(usize, &Ch)> = Vec::new();
     for (k, ch) in chars.iter().enumerate() {
         if used[k] {
             continue;
         }
         if let (Some(r), Some(c)) = (slot(&t.ys, ch.cy()), slot(&t.xs, ch.cx())) {
-            members.entry(find(&mut parent, id(r, c))).or_default().push(ch);
+            placed.push((id(r, c), ch));
             used[k] = true;
         }
     }
-    let cells = span
+    let inked: HashSet<usize> = placed.iter().map(|(i, _)| roots[*i]).collect();
+    // Cells: rectangles of the slots of one region, row-major. A region that is not a rectangle (a
+    // rule missing inside the table) becomes several cells, never overlapping ones.
+    let mut cell_of: Vec<usize> = vec![usize::MAX; nr * nc];
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for r in 0..nr {
+        for c in 0..nc {
+            if cell_of[id(r, c)] != usize::MAX {
+                continue;
+            }
+            let root = roots[id(r, c)];
+            let free = |r: usize, c: usize| {
+                inked.contains(&root) && cell_of[id(r, c)] == usize::MAX && roots[id(r, c)] == root
+            };
+            let mut c1 = c;
+            while c1 + 1 < nc && free(r, c1 + 1) {
+                c1 += 1;
+            }
+            let mut r1 = r;
+            while r1 + 1 < nr && (c..=c1).all(|k| free(r1 + 1, k)) {
+                r1 += 1;
+            }
+            for rr in r..=r1 {
+                for cc in c..=c1 {
+                    cell_of[id(rr, cc)] = spans.len();
+                }
+            }
+            spans.push((r, c, r1, c1));
+        }
+    }
+    let mut members: Vec<Vec<&Ch>> = vec![Vec::new(); spans.len()];
+    for (i, ch) in placed {
+        members[cell_of[i]].push(ch);
+    }
+    let cells = spans
         .iter()
-        .map(|(root, &(r0, c0, r1, c1))| Piece {
+        .zip(members)
+        .map(|(&(r0, c0, r1, c1), chars)| Piece {
             row: r0 as u32,
             col: c0 as u32,
             rows: (r1 - r0 + 1) as u32,
             cols: (c1 - c0 + 1) as u32,
-            text: members
-                .remove(root)
-                .map(|cs| lines_to_text(&group_lines(cs)))
-                .unwrap_or_default(),
+            text: lines_to_text(&group_lines(chars)),
         })
         .collect();
     Fragment {
@@ -658,20 +699,25 @@ fn build_fragment(t: &RuleSet, chars: &[Ch], used: &mut [bool], page: u32) -> Fr
 
 // ---------------------------------------------------------------- tables across pages
 
-/// Joins each fragment that continues the table of the previous page to it.
+/// Joins each fragment that continues the table of the previous page to it: the previous page's
+/// last table ends at the bottom, this page's first table starts at the top, and the column
+/// boundaries of one are among those of the other (a part may lack a column whose cell only
+/// continues there, or have fewer columns, like the blocks of 表二).
 fn stitch(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
     let mut tables: Vec<Vec<Fragment>> = Vec::new();
     for f in fragments {
         let continues = tables.last().is_some_and(|parts| {
-            let Some(prev) = parts.last() else { return false };
-            let mut all: Vec<&Fragment> = parts.iter().collect();
-            all.push(&f);
-            prev.page + 1 == f.page
-                && prev.at_bottom
-                && f.at_top
-                && (prev.left() - f.left()).abs() <= 2.0 * SNAP
-                && (prev.right() - f.right()).abs() <= 2.0 * SNAP
-                && columns(&all).is_some()
+            let refs: Vec<&Fragment> = parts.iter().collect();
+            let (Some(prev), Some(xs)) = (parts.last(), columns(&refs)) else {
+                return false;
+            };
+            let (few, many) = if f.xs.len() <= xs.len() {
+                (&f.xs, &xs)
+            } else {
+                (&xs, &f.xs)
+            };
+            let lines_up = few.len() >= 2 && few.iter().all(|x| many.iter().any(|m| (m - x).abs() <= ALIGN));
+            prev.page + 1 == f.page && prev.at_bottom && f.at_top && lines_up
         });
         match tables.last_mut() {
             Some(parts) if continues => parts.push(f),
@@ -682,13 +728,13 @@ fn stitch(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
 }
 
 /// The column boundaries of a table's parts: the first part's, plus every boundary of a later
-/// part that is not within [`SNAP`] of one already there. `None` when two boundaries of a later
-/// part fall on one column (the parts do not line up).
+/// part that is not within [`ALIGN`] of one already there. `None` when two boundaries of a later
+/// part fall on one column.
 fn columns(parts: &[&Fragment]) -> Option<Vec<f64>> {
     let mut all = parts.first()?.xs.clone();
     for p in parts.iter().skip(1) {
         for &x in &p.xs {
-            if all.get(nearest(&all, x)).is_none_or(|b| (b - x).abs() > SNAP) {
+            if all.get(nearest(&all, x)).is_none_or(|b| (b - x).abs() > ALIGN) {
                 all.insert(all.partition_point(|b| *b < x), x);
             }
         }
@@ -713,36 +759,91 @@ fn nearest(bounds: &[f64], x: f64) -> usize {
 }
 
 /// One grid from a table's parts: rows one after the other, columns on the union of their x
-/// boundaries; each cell's location is its page and its place in the part drawn there.
+/// boundaries; each cell's location is its page and its place in the part drawn there. A row
+/// broken by the page is joined back (see [`join_broken_row`]).
 fn grid(parts: &[Fragment]) -> Grid {
     let refs: Vec<&Fragment> = parts.iter().collect();
     let page = parts.first().map_or(0, |p| p.page);
     let xs = columns(&refs).unwrap_or_default();
-    let mut cells = Vec::new();
+    let mut cells: Vec<GridCell> = Vec::new();
     let mut offset = 0;
-    for part in parts {
+    for (k, part) in parts.iter().enumerate() {
         let sheet = format!("第{}页", part.page);
-        let at = |k: u32| part.xs.get(k as usize).map_or(0, |&x| nearest(&xs, x) as u32);
-        for p in &part.cells {
-            let (c0, c1) = (at(p.col), at(p.col + p.cols));
-            cells.push(GridCell {
-                row: offset + p.row,
-                col: c0,
-                rows: p.rows,
-                cols: c1.saturating_sub(c0).max(1),
-                text: p.text.clone(),
-                number: None,
-                at: Location {
-                    kind: PlaceKind::Page,
-                    sheet: sheet.clone(),
-                    row: p.row,
-                    col: p.col,
-                },
-            });
+        let at = |i: u32| part.xs.get(i as usize).map_or(0, |&x| nearest(&xs, x) as u32);
+        let mut placed: Vec<GridCell> = part
+            .cells
+            .iter()
+            .map(|p| {
+                let (c0, c1) = (at(p.col), at(p.col + p.cols));
+                GridCell {
+                    row: offset + p.row,
+                    col: c0,
+                    rows: p.rows,
+                    cols: c1.saturating_sub(c0).max(1),
+                    text: p.text.clone(),
+                    number: None,
+                    at: Location {
+                        kind: PlaceKind::Page,
+                        sheet: sheet.clone(),
+                        row: p.row,
+                        col: p.col,
+                    },
+                }
+            })
+            .collect();
+        if k > 0 {
+            join_broken_row(&mut cells, &mut placed, offset - 1, offset);
         }
+        cells.extend(placed);
         offset += part.ys.len().saturating_sub(1) as u32;
     }
     Grid::new(&format!("第{page}页"), true, cells)
+}
+
+/// A row broken by the page (Word and LibreOffice let a row run over the break): the label starts
+/// on one page and ends on the next, and the numbers sit in one of the two parts only. The text of
+/// the part on the new page (row `b`) is moved into the cells above it (row `a`), leaving row `b`
+/// blank, so the row reads as one. Two rows are one only when no column has a number in both, some
+/// column has a number in one and nothing in the other, every piece of text in `b` has a cell of
+/// `a` above it, and no text in `b` starts with numbering (`5.`, `（三）`: a row of its own).
+fn join_broken_row(above: &mut [GridCell], below: &mut [GridCell], a: u32, b: u32) {
+    let numeric = |t: &str| {
+        let t = t.trim();
+        t.chars().any(|c| c.is_ascii_digit())
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))
+    };
+    let a_cells: Vec<usize> = (0..above.len()).filter(|&i| above[i].row == a).collect();
+    let pairs: Vec<(usize, Option<usize>)> = (0..below.len())
+        .filter(|&j| below[j].row == b)
+        .map(|j| (j, a_cells.iter().copied().find(|&i| above[i].col == below[j].col)))
+        .collect();
+    let mut evidence = false;
+    for &(j, i) in &pairs {
+        let text = below[j].text.trim();
+        let over = i.map(|i| above[i].text.trim());
+        if numeric(text) && over.is_some_and(numeric) {
+            return;
+        }
+        if text.is_empty() {
+            evidence |= over.is_some_and(numeric);
+            continue;
+        }
+        let numbered = !split_numbering(&normalize(text)).0.is_empty();
+        if over.is_none() || below[j].rows > 1 || numbered {
+            return;
+        }
+        evidence |= numeric(text) && over.is_some_and(str::is_empty);
+    }
+    if !evidence {
+        return;
+    }
+    for (j, i) in pairs {
+        if let Some(i) = i {
+            let text = std::mem::take(&mut below[j].text);
+            join_lines(&mut above[i].text, text.trim());
+        }
+    }
 }
 
 // ---------------------------------------------------------------- text
@@ -755,6 +856,44 @@ fn is_wide(c: char) -> bool {
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFF)
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
+
+/// The unified ideograph a CJK radical stands for. Fonts draw 一 (U+4E00) and the Kangxi radical
+/// ⼀ (U+2F00) with one glyph, and some writers (Chromium's, for one) name that glyph by the radical
+/// in the PDF's ToUnicode map; read back, `第⼆⼗条` must be `第二十条`.
+fn unify_radical(c: char) -> char {
+    match c as u32 {
+        k @ 0x2E80..=0x2EF3 => RADICALS_SUPPLEMENT[(k - 0x2E80) as usize],
+        k @ 0x2F00..=0x2FD5 => KANGXI_RADICALS[(k - 0x2F00) as usize],
+        _ => c,
+    }
+}
+
+/// CJK Radicals Supplement (U+2E80–U+2EF3) as the unified ideographs they stand for (Unicode's
+/// EquivalentUnifiedIdeograph.txt); a radical without one maps to itself.
+const RADICALS_SUPPLEMENT: [char; 116] = [
+    '⺀', '厂', '乛', '乚', '乙', '亻', '冂', '𠘨', '刀', '刂', '卜', '㔾', '小', '小', '兀', '尣', '尢', '𡯂', '巳',
+    '幺', '彑', '𫜹', '忄', '心', '扌', '攵', '⺚', '旡', '日', '月', '歺', '母', '民', '氵', '氺', '灬', '爫', '爫',
+    '丬', '牛', '犭', '王', '𤴔', '目', '示', '礻', '𥫗', '糹', '纟', '罓', '罒', '㓁', '冗', '𦉫', '羊', '𦍌', '𦍋',
+    '耂', '肀', '聿', '肉', '𦥑', '艹', '艹', '艹', '虎', '衤', '覀', '西', '见', '角', '𧢲', '讠', '贝', '𧾷', '车',
+    '辶', '辶', '辶', '邑', '钅', '長', '镸', '长', '门', '𨸏', '阝', '雨', '青', '韦', '页', '风', '飞', '食', '𩙿',
+    '飠', '饣', '𩠐', '马', '骨', '鬼', '鱼', '鸟', '卤', '麦', '黄', '黾', '斉', '齐', '歯', '齿', '竜', '龙', '龜',
+    '亀', '龟',
+];
+/// Kangxi Radicals (U+2F00–U+2FD5) as the unified ideographs they stand for.
+const KANGXI_RADICALS: [char; 214] = [
+    '一', '丨', '丶', '丿', '乙', '亅', '二', '亠', '人', '儿', '入', '八', '冂', '冖', '冫', '几', '凵', '刀', '力',
+    '勹', '匕', '匚', '匸', '十', '卜', '卩', '厂', '厶', '又', '口', '囗', '土', '士', '夂', '夊', '夕', '大', '女',
+    '子', '宀', '寸', '小', '尢', '尸', '屮', '山', '巛', '工', '己', '巾', '干', '幺', '广', '廴', '廾', '弋', '弓',
+    '彐', '彡', '彳', '心', '戈', '戶', '手', '支', '攴', '文', '斗', '斤', '方', '无', '日', '曰', '月', '木', '欠',
+    '止', '歹', '殳', '毋', '比', '毛', '氏', '气', '水', '火', '爪', '父', '爻', '爿', '片', '牙', '牛', '犬', '玄',
+    '玉', '瓜', '瓦', '甘', '生', '用', '田', '疋', '疒', '癶', '白', '皮', '皿', '目', '矛', '矢', '石', '示', '禸',
+    '禾', '穴', '立', '竹', '米', '糸', '缶', '网', '羊', '羽', '老', '而', '耒', '耳', '聿', '肉', '臣', '自', '至',
+    '臼', '舌', '舛', '舟', '艮', '色', '艸', '虍', '虫', '血', '行', '衣', '襾', '見', '角', '言', '谷', '豆', '豕',
+    '豸', '貝', '赤', '走', '足', '身', '車', '辛', '辰', '辵', '邑', '酉', '釆', '里', '金', '長', '門', '阜', '隶',
+    '隹', '雨', '靑', '非', '面', '革', '韋', '韭', '音', '頁', '風', '飛', '食', '首', '香', '馬', '骨', '高', '髟',
+    '鬥', '鬯', '鬲', '鬼', '魚', '鳥', '鹵', '鹿', '麥', '麻', '黃', '黍', '黑', '黹', '黽', '鼎', '鼓', '鼠', '鼻',
+    '齊', '齒', '龍', '龜', '龠',
+];
 
 /// Glyphs on one line, left to right.
 struct Line<'a> {
@@ -958,7 +1097,8 @@ fn mark_edges(fragments: &mut [Fragment], pages: &[PageText], furniture: &[Vec<b
 }
 
 /// The text outside the tables as paragraphs, in reading order. A line starts a paragraph when it
-/// is indented, follows a short line, changes the font size, follows a gap or a table; a paragraph
+/// is indented, follows a short line, changes the font size, follows a wider gap than the page's
+/// usual line spacing, or follows a table; a paragraph
 /// runs on to the next page when its last line reaches the right margin.
 fn paragraphs(pages: &[PageText], furniture: &[Vec<bool>], fragments: &[Fragment]) -> Vec<String> {
     let mut out = Vec::new();
@@ -988,6 +1128,14 @@ fn paragraphs(pages: &[PageText], furniture: &[Vec<bool>], fragments: &[Fragment
         let right = basis.iter().map(|l| l.x1).fold(f64::MIN, f64::max);
         let table_between =
             |top: f64, bottom: f64| tables.iter().any(|&(t0, t1)| t0 >= top - SNAP && t1 <= bottom + SNAP);
+        // The usual space between two lines of a paragraph on this page (double spacing is common).
+        let mut gaps: Vec<f64> = lines
+            .windows(2)
+            .map(|w| w[1].y0 - w[0].y1)
+            .filter(|g| *g >= 0.0)
+            .collect();
+        gaps.sort_by(f64::total_cmp);
+        let usual = gaps.get(gaps.len() / 2).copied().unwrap_or(0.0).max(0.0);
         for (k, l) in lines.iter().enumerate() {
             let indented = l.x0 - left > 1.2 * l.size;
             let new_para = match k.checked_sub(1).map(|p| lines[p]) {
@@ -996,7 +1144,7 @@ fn paragraphs(pages: &[PageText], furniture: &[Vec<bool>], fragments: &[Fragment
                     indented
                         || p.x1 < right - 1.5 * p.size
                         || (l.size - p.size).abs() > 0.15 * p.size
-                        || l.y0 - p.y1 > l.size.max(p.size)
+                        || l.y0 - p.y1 > usual + 0.6 * l.size.max(p.size)
                         || table_between(p.y1, l.y0)
                 }
             };
@@ -1047,6 +1195,13 @@ mod tests {
         assert!(is_page_number("3/6"));
         assert!(!is_page_number("2024"));
         assert!(!is_page_number("一、总体情况"));
+    }
+
+    #[test]
+    fn radicals_read_as_ideographs() {
+        let read: String = "第⼆⼗条 中华⼈⺠共和国 ⾏政".chars().map(unify_radical).collect();
+        assert_eq!(read, "第二十条 中华人民共和国 行政");
+        assert_eq!(unify_radical('⺀'), '⺀');
     }
 
     #[test]
