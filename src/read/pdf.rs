@@ -38,9 +38,25 @@ use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
 
 /// Reads a PDF into one grid per table (tables broken across pages joined) and the paragraphs
-/// around them.
+/// around them. A panic while reading (the PDF library never panicked on a thousand damaged files,
+/// but a PDF can be anything) is caught and reported as a damaged file.
 pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
-    let pages = interpret(bytes)?;
+    let data = bytes.to_vec();
+    match catch_unwind(AssertUnwindSafe(move || read_document(data))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(ErrorKind::PdfDamaged(format!("读取时出现内部错误：{why}")))
+        }
+    }
+}
+
+fn read_document(data: Vec<u8>) -> Result<Document, ErrorKind> {
+    let pages = interpret_pages(data)?;
     if pages.is_empty() {
         return Err(ErrorKind::NoPages);
     }
@@ -119,7 +135,6 @@ struct Rule {
 }
 
 /// What one page holds for us.
-#[derive(Default)]
 struct PageContent {
     chars: Vec<Ch>,
     rules: Vec<Rule>,
@@ -127,22 +142,7 @@ struct PageContent {
     height: f64,
 }
 
-/// Runs the interpreter over every page; a panic inside it is caught and reported as damage.
-fn interpret(bytes: &[u8]) -> Result<Vec<PageContent>, ErrorKind> {
-    let data = bytes.to_vec();
-    match catch_unwind(AssertUnwindSafe(move || interpret_pages(data))) {
-        Ok(result) => result,
-        Err(panic) => {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(ErrorKind::PdfDamaged(format!("解析时出现内部错误：{why}")))
-        }
-    }
-}
-
+/// Runs the interpreter over every page, keeping glyphs, rules and images.
 fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
     // A PDF ends with %%EOF; without it the file was cut short (an interrupted download) and
     // whatever pages survive may lack tables or rows.
@@ -156,7 +156,10 @@ fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
         LoadPdfError::Decryption(DecryptionError::PasswordProtected | DecryptionError::UnsupportedAlgorithm) => {
             ErrorKind::Encrypted
         }
-        LoadPdfError::Decryption(d) => ErrorKind::PdfDamaged(format!("加密信息有误：{d:?}")),
+        LoadPdfError::Decryption(DecryptionError::MissingIDEntry) => {
+            ErrorKind::PdfDamaged("加密信息不完整，缺少文件标识".into())
+        }
+        LoadPdfError::Decryption(DecryptionError::InvalidEncryption) => ErrorKind::PdfDamaged("加密信息无效".into()),
         LoadPdfError::Invalid => ErrorKind::PdfDamaged("不是完整的 PDF 结构".into()),
     })?;
     let settings = InterpreterSettings::default();
