@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use crate::format::{Format, Kind, Table, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
-use crate::model::{format_number, Finding, Reading, Report, Severity, Value};
+use crate::model::{format_number, Finding, Location, PlaceKind, Reading, Report, Severity, Value};
 
 /// What a sum rule is expanded over: `{c}` (表三 column), `{r}` (表三 row) or `{g}` (表四 group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +182,7 @@ fn finding(
         severity,
         cell: cell.to_string(),
         sheet: at.as_ref().map(|l| l.sheet.clone()),
-        a1: at.as_ref().map(|l| l.a1()),
+        a1: at.as_ref().filter(|l| l.kind == PlaceKind::Sheet).map(Location::a1),
         message: match at {
             Some(l) => format!("{message}（{l}）"),
             None => message,
@@ -412,10 +412,12 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// A cell's address in the user's file, else its name.
+/// A cell's address in the user's file (`D7` in a worksheet, `第5页 表格第3行第4列` in a PDF), else
+/// its name.
 fn where_of(report: &Report, code: &str) -> String {
     match report.value(code).and_then(|v| v.at.as_ref()) {
-        Some(l) => l.a1(),
+        Some(l) if l.kind == PlaceKind::Sheet => l.a1(),
+        Some(l) => l.to_string(),
         None => cell_name(report.format, code),
     }
 }

@@ -36,6 +36,21 @@ pub enum ErrorKind {
         /// What the parser said.
         detail: String,
     },
+    /// A PDF that cannot be parsed: damaged, truncated, or not really a PDF.
+    #[error("PDF 文件已损坏，无法读取（{0}）。请重新下载，或向发布单位索取完好的文件")]
+    PdfDamaged(String),
+    /// A PDF that needs a password to open.
+    #[error("PDF 已加密，请提供未加密的版本")]
+    Encrypted,
+    /// A PDF whose pages hold images but no text.
+    #[error("这是扫描件（只有图像、没有文字层），无法读取其中的数字；请向发布单位索取 Word/Excel 或可复制文字的 PDF")]
+    Scanned,
+    /// A PDF with pages but neither text nor images (blank pages, or text turned into outlines).
+    #[error("PDF 中没有可读取的文字（空白页，或文字已转为图形），无法读取其中的数字；请向发布单位索取 Word/Excel 或可复制文字的 PDF")]
+    NoText,
+    /// A PDF without a single page.
+    #[error("PDF 中一页也没有，请重新导出或向发布单位重新索取")]
+    NoPages,
     /// An older format that cannot be read.
     #[error("{0}")]
     Unsupported(String),
@@ -113,6 +128,11 @@ impl Error {
             ErrorKind::Empty => "EMPTY",
             ErrorKind::Unrecognized(_) => "UNRECOGNIZED",
             ErrorKind::Corrupt { .. } => "CORRUPT",
+            ErrorKind::PdfDamaged(_) => "CORRUPT",
+            ErrorKind::Encrypted => "ENCRYPTED",
+            ErrorKind::Scanned => "SCANNED",
+            ErrorKind::NoText => "NO_TEXT",
+            ErrorKind::NoPages => "NO_PAGES",
             ErrorKind::Unsupported(_) => "UNSUPPORTED",
             ErrorKind::NoTables => "NO_TABLES",
             ErrorKind::TableMissing { .. } => "TABLE_MISSING",

@@ -188,7 +188,7 @@ pub struct Finding {
     pub cell: String,
     /// The sheet (or table, or page) of that cell in the user's file.
     pub sheet: Option<String>,
-    /// Its A1 address there.
+    /// Its A1 address there (worksheets only; the message names a page's row and column).
     pub a1: Option<String>,
     /// A Chinese sentence with the numbers.
     pub message: String,

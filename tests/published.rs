@@ -20,7 +20,7 @@ fn reports() -> Vec<(PathBuf, Json)> {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         if let Some(stem) = name.strip_suffix(".truth.json") {
-            let input = ["txt", "html", "docx"]
+            let input = ["txt", "html", "docx", "pdf"]
                 .iter()
                 .map(|e| dir().join(format!("{stem}.{e}")))
                 .find(|p| p.exists())
@@ -103,7 +103,7 @@ fn missing_rows(truth: &Json) -> Vec<String> {
 #[test]
 fn every_published_report_reads_exactly() {
     let all = reports();
-    assert_eq!(all.len(), 6, "one text and five web pages");
+    assert_eq!(all.len(), 8, "one text, five web pages and two PDFs");
     let mut failures = Vec::new();
     for (path, truth) in &all {
         match read_path(path, &Options::default()) {

@@ -156,12 +156,11 @@ impl Grid {
 /// Whether a character belongs to CJK text (ideographs, CJK and full-width punctuation), where
 /// words are not separated by spaces.
 pub fn is_wide(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF00}'..='\u{FFEF}'
-        | '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x2E80..=0x303E | 0x3040..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 /// Cleans the text of a cell or paragraph as a reader sees it: every run of whitespace (also

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod grid;
 pub mod html;
 pub mod label;
+pub mod pdf;
 pub mod sections;
 pub mod text;
 pub mod value;
@@ -39,6 +40,8 @@ pub enum InputKind {
     Html,
     /// Word document (`.docx`).
     Docx,
+    /// PDF document (`.pdf`) with a text layer.
+    Pdf,
 }
 
 impl InputKind {
@@ -51,6 +54,7 @@ impl InputKind {
             InputKind::Text => "text",
             InputKind::Html => "html",
             InputKind::Docx => "docx",
+            InputKind::Pdf => "pdf",
         }
     }
 
@@ -61,6 +65,7 @@ impl InputKind {
             InputKind::Text => text::read(bytes),
             InputKind::Html => html::read(bytes),
             InputKind::Docx => docx::read(bytes),
+            InputKind::Pdf => pdf::read(bytes),
         }
     }
 }
@@ -75,7 +80,7 @@ pub struct Document {
     pub paragraphs: Vec<String>,
     /// Defined names of the workbook (`NB.t3.new.natural` → cell), as our own templates carry.
     pub names: Vec<(String, Location)>,
-    /// Whether the input is a whole published report (web-page text, HTML, Word), which always has
+    /// Whether the input is a whole published report (web-page text, HTML, Word, PDF), which always has
     /// all three tables: a table not found there means the copy is incomplete, an error. A workbook
     /// return may hold only some of the tables (reported by `check` as `TABLE_MISSING`).
     pub published: bool,
@@ -93,6 +98,7 @@ pub struct Document {
 /// assert_eq!(detect("一、总体情况\n\t规章\n".as_bytes(), &limits).unwrap(), InputKind::Text);
 /// assert!(detect(b"", &limits).is_err());
 /// assert!(detect(b"\x00\x01\x02\xFF\xFE\x00", &limits).is_err());
+/// assert_eq!(detect(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3", &limits).unwrap(), InputKind::Pdf);
 /// ```
 pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -105,8 +111,8 @@ pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return detect_zip(bytes, limits);
     }
-    if bytes.starts_with(b"%PDF-") {
-        return Err(ErrorKind::Unrecognized("PDF 文档".into()));
+    if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Ok(InputKind::Pdf);
     }
     if html::looks_like_html(bytes) {
         return Ok(InputKind::Html);

@@ -69,7 +69,9 @@ pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, 
             }
             wb.defined_names().to_vec()
         }
-        InputKind::Text | InputKind::Html | InputKind::Docx => return Err(corrupt("不是工作簿".into())),
+        InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {
+            return Err(corrupt("不是工作簿".into()))
+        }
     };
     let grids = sheets
         .into_iter()
