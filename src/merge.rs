@@ -553,23 +553,28 @@ impl Merged {
 
     /// The long CSV of every counted agency, then the totals.
     pub fn csv(&self, bom: bool) -> Result<Vec<u8>> {
-        let mut reports = Vec::new();
+        let mut w = crate::write::csv::LongCsv::new(Vec::new(), bom);
         for e in self.ordered().into_iter().filter(|e| e.status == Status::Counted) {
-            let mut r = Report::new(
-                e.agency.as_deref().unwrap_or_default(),
-                self.total.year,
-                self.total.format,
-            );
-            for (cell, n) in r.cells.iter_mut().zip(self.numbers(e)?) {
-                if !n.is_nan() {
-                    *cell = Some(Value::number(n));
-                }
-            }
-            reports.push(r);
+            w.push(&self.report_of(e)?);
         }
-        let mut all: Vec<&Report> = reports.iter().collect();
-        all.push(&self.total);
-        Ok(crate::write::csv::long_csv(&all, bom))
+        w.push(&self.total);
+        Ok(w.finish())
+    }
+
+    /// An entry's report rebuilt from its kept numbers (values without text or location).
+    pub fn report_of(&self, e: &Entry) -> Result<Report> {
+        let format = e.format.unwrap_or(self.total.format);
+        let mut r = Report::new(
+            e.agency.as_deref().unwrap_or_default(),
+            e.year.unwrap_or(self.total.year),
+            format,
+        );
+        for (cell, n) in r.cells.iter_mut().zip(self.numbers(e)?) {
+            if !n.is_nan() {
+                *cell = Some(Value::number(n));
+            }
+        }
+        Ok(r)
     }
 }
 

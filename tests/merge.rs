@@ -271,3 +271,59 @@ fn reports_of_different_years_are_not_added() {
     );
     assert_eq!(merged.total.get("t3.new.total"), Some(218.0));
 }
+
+#[test]
+fn merge_with_last_year_adds_the_year_comparison() {
+    let dir = copy_with_times();
+    let last = tempfile::tempdir().unwrap();
+    // Last year's returns of two agencies: one whose 结转下年度 is this year's 上年结转, one off by 3.
+    for (file, agency, off) in [
+        ("区政府办公室.xlsx", "区政府办公室", 0.0),
+        ("区财政局.xlsx", "区财政局", 3.0),
+    ] {
+        let this = nianbao::read::read_path(dir.path().join(file), &nianbao::read::Options::default()).unwrap();
+        let mut prev = this.clone();
+        prev.year = 2023;
+        prev.agency = agency.into();
+        for col in ["natural", "commercial", "research", "social", "legal", "other", "total"] {
+            let carried = this.get(&format!("t3.carried.{col}")).unwrap();
+            prev.set(
+                &format!("t3.carry_forward.{col}"),
+                carried + if col == "natural" { off } else { 0.0 },
+            );
+        }
+        let bytes = nianbao::write::xlsx::filled(&prev, &[], "").unwrap();
+        std::fs::write(last.path().join(format!("{agency}2023.xlsx")), bytes).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("汇总.xlsx");
+    let status = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("merge")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&xlsx)
+        .arg("--previous")
+        .arg(last.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let rows = sheet(&xlsx, "年度对比");
+    assert_eq!(rows[0][2..4], ["2023 年".to_string(), "2024 年".to_string()]);
+    let new_total = rows
+        .iter()
+        .find(|r| r[0] == "表三 一、本年新收政府信息公开申请数量" && r[1] == "总计")
+        .unwrap();
+    assert_eq!(new_total[3], "250");
+    let start = rows
+        .iter()
+        .position(|r| r[0] == "上年结转与上一年度报告不衔接的单位")
+        .unwrap();
+    let listed: Vec<&Vec<String>> = rows[start + 2..].iter().filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(listed.len(), 1, "only 区财政局's 自然人 column is off: {listed:?}");
+    assert_eq!(listed[0][..5], ["区财政局", "自然人", "0", "3", "-3"].map(String::from));
+}

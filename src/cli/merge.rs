@@ -46,6 +46,9 @@ pub struct Args {
     /// CSV 不写 BOM
     #[arg(long)]
     no_bom: bool,
+    /// 上一年度各单位的报表（文件或文件夹）：汇总表增加“年度对比”工作表
+    #[arg(long, num_args = 1.., value_name = "DIR_OR_FILES")]
+    previous: Vec<PathBuf>,
     #[command(flatten)]
     limits: super::LimitArgs,
 }
@@ -73,7 +76,23 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let merged = merge(&inputs, &options, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let mut outputs = vec![args.output.clone()];
-    write_summary(&merged, &args.output, &inputs)?;
+    let previous = if args.previous.is_empty() {
+        None
+    } else {
+        let last_inputs = collect(&args.previous)?;
+        let last_options = MergeOptions {
+            year: Some(merged.total.year - 1),
+            roster: None,
+            ..options.clone()
+        };
+        Some(merge(&last_inputs, &last_options, &|| {})?)
+    };
+    let all_inputs: Vec<PathBuf> = inputs
+        .iter()
+        .chain(previous.iter().flat_map(|p| p.entries.iter().map(|e| &e.file)))
+        .cloned()
+        .collect();
+    write_summary(&merged, previous.as_ref(), &args.output, &all_inputs)?;
     if let Some(path) = &args.json {
         nianbao::write::save(path, merged.json().as_bytes(), &inputs)?;
         outputs.push(path.clone());

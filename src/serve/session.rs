@@ -369,7 +369,7 @@ impl Session {
         match what {
             "summary.xlsx" => {
                 let path = out.join("汇总.xlsx");
-                match write_summary(merged, &path, &[]).and_then(|()| {
+                match write_summary(merged, None, &path, &[]).and_then(|()| {
                     std::fs::read(&path)
                         .map_err(|e| crate::Error::new(&path, ErrorKind::Io(crate::read::io_message(&e))))
                 }) {

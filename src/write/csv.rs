@@ -19,20 +19,47 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// assert!(text.contains("某某局,2024,2021,t4,,review_total,\n"));
 /// ```
 pub fn long_csv(reports: &[&Report], bom: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend_from_slice(BOM);
-    }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    // Writing into a Vec cannot fail; an error here would be a bug in the csv crate.
-    let _ = w.write_record(["agency", "year", "format", "table", "row", "col", "value"]);
+    let mut w = LongCsv::new(Vec::new(), bom);
     for r in reports {
+        w.push(r);
+    }
+    w.finish()
+}
+
+/// The long CSV written report by report, so many reports never need to be in memory at once.
+pub struct LongCsv<W: std::io::Write> {
+    writer: csv::Writer<W>,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> LongCsv<W> {
+    /// Starts the CSV on `out`: the BOM (unless `bom` is false) and the header.
+    pub fn new(mut out: W, bom: bool) -> LongCsv<W> {
+        let mut failed = None;
+        if bom {
+            failed = out.write_all(BOM).err();
+        }
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        if failed.is_none() {
+            failed = writer
+                .write_record(["agency", "year", "format", "table", "row", "col", "value"])
+                .err()
+                .map(Into::into);
+        }
+        LongCsv { writer, failed }
+    }
+
+    /// Adds one report's cells, in official order.
+    pub fn push(&mut self, r: &Report) {
         let year = r.year.to_string();
         for (def, value) in r.iter() {
+            if self.failed.is_some() {
+                return;
+            }
             let v = value.and_then(|v| v.number).map(format_number).unwrap_or_default();
-            let _ = w.write_record([
+            let record = [
                 &r.agency,
                 &year,
                 r.format.code(),
@@ -40,8 +67,23 @@ pub fn long_csv(reports: &[&Report], bom: bool) -> Vec<u8> {
                 def.row,
                 def.col,
                 &v,
-            ]);
+            ];
+            self.failed = self.writer.write_record(record).err().map(Into::into);
         }
     }
-    w.into_inner().unwrap_or_default()
+
+    /// Flushes and returns the writer; a write error met on the way is returned instead.
+    pub fn try_finish(mut self) -> Result<W, std::io::Error> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+impl LongCsv<Vec<u8>> {
+    /// The bytes written (writing into memory cannot fail).
+    pub fn finish(self) -> Vec<u8> {
+        self.try_finish().unwrap_or_default()
+    }
 }

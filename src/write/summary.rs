@@ -17,10 +17,12 @@ use crate::format::{CellDef, Format, Table, T3_COLUMNS, T4_COLUMNS};
 use crate::merge::{Entry, Merged, Standing, Status};
 use crate::model::Report;
 
-/// Writes the summary workbook of `merged` to `path` (atomically, never over an input).
-pub fn write_summary(merged: &Merged, path: &Path, inputs: &[PathBuf]) -> Result<()> {
+/// Writes the summary workbook of `merged` to `path` (atomically, never over an input). With last
+/// year's merge, a 年度对比 sheet compares the district totals and lists the agencies whose 上年结转
+/// does not follow from last year.
+pub fn write_summary(merged: &Merged, previous: Option<&Merged>, path: &Path, inputs: &[PathBuf]) -> Result<()> {
     super::save_with(path, inputs, |file| {
-        let mut wb = build(merged).map_err(|e| format!("生成工作簿失败（{e}）"))?;
+        let mut wb = build(merged, previous).map_err(|e| format!("生成工作簿失败（{e}）"))?;
         wb.save_to_writer(file).map_err(|e| format!("写入失败（{e}）"))
     })
 }
@@ -62,7 +64,7 @@ impl Styles {
     }
 }
 
-fn build(merged: &Merged) -> std::result::Result<Workbook, XlsxError> {
+fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let styles = Styles::new();
     let total = &merged.total;
@@ -86,6 +88,9 @@ fn build(merged: &Merged) -> std::result::Result<Workbook, XlsxError> {
     }
     findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
     reporting(wb.add_worksheet_with_constant_memory()?, merged, &styles)?;
+    if let Some(previous) = previous {
+        year_over_year(wb.add_worksheet(), merged, previous, &styles)?;
+    }
     charts(wb.add_worksheet(), merged, &ordered, &styles)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(format!(
         "{} {} 年度政府信息公开工作年度报告汇总",
@@ -468,5 +473,105 @@ fn charts(
         .set_categories(("图表", base + 1, 0, base + OUTCOMES.len() as u32, 0))
         .set_values(("图表", base + 1, 1, base + OUTCOMES.len() as u32, 1));
     ws.insert_chart(22, 3, &pie)?;
+    Ok(())
+}
+
+/// 年度对比: the district totals of both years side by side for every cell whose meaning did not
+/// change, then the agencies whose 上年结转 differs from their own 结转下年度继续办理 of last year.
+fn year_over_year(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    previous: &Merged,
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("年度对比")?;
+    let (this, last) = (&merged.total, &previous.total);
+    let heads = [
+        ("项目", 40.0),
+        ("列", 16.0),
+        (&*format!("{} 年", last.year), 12.0),
+        (&*format!("{} 年", this.year), 12.0),
+        ("增减", 10.0),
+        ("增减率", 10.0),
+    ];
+    for (c, (name, width)) in heads.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+        ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
+    }
+    let percent = Style::new()
+        .set_font_name("宋体")
+        .set_font_size(10)
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.0%");
+    let mut row = 1u32;
+    for def in this
+        .format
+        .cells()
+        .iter()
+        .filter(|d| last.format.cell_index(&d.code).is_some())
+    {
+        let (group, label) = cell_headers(this.format, def);
+        ws.write_string_with_format(row, 0, group, &styles.text)?;
+        ws.write_string_with_format(row, 1, label, &styles.text)?;
+        let (a, b) = (last.get(&def.code), this.get(&def.code));
+        for (col, v) in [(2, a), (3, b)] {
+            if let Some(v) = v {
+                ws.write_number_with_format(row, col, v, &styles.number)?;
+            }
+        }
+        if let (Some(a), Some(b)) = (a, b) {
+            ws.write_number_with_format(row, 4, b - a, &styles.number)?;
+            if a != 0.0 {
+                ws.write_number_with_format(row, 5, (b - a) / a, &percent)?;
+            }
+        }
+        row += 1;
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, "上年结转与上一年度报告不衔接的单位", &styles.header)?;
+    row += 1;
+    for (c, name) in [
+        "单位",
+        "列",
+        "本年“二、上年结转”",
+        "上年“四、结转下年度继续办理”",
+        "相差",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(row, c as u16, *name, &styles.header)?;
+    }
+    row += 1;
+    let key = |e: &Entry| crate::read::label::normalize(e.agency.as_deref().unwrap_or_default());
+    for e in merged.ordered().into_iter().filter(|e| e.status == Status::Counted) {
+        let Some(p) = previous
+            .entries
+            .iter()
+            .find(|p| p.status == Status::Counted && key(p) == key(e))
+        else {
+            continue;
+        };
+        let (Ok(now), Ok(then)) = (merged.report_of(e), previous.report_of(p)) else {
+            continue;
+        };
+        for col in T3_COLUMNS {
+            let (Some(a), Some(b)) = (
+                now.get(&format!("t3.carried.{}", col.code)),
+                then.get(&format!("t3.carry_forward.{}", col.code)),
+            ) else {
+                continue;
+            };
+            if a != b {
+                ws.write_string_with_format(row, 0, e.name(), &styles.bad)?;
+                ws.write_string_with_format(row, 1, col.label, &styles.text)?;
+                ws.write_number_with_format(row, 2, a, &styles.number)?;
+                ws.write_number_with_format(row, 3, b, &styles.number)?;
+                ws.write_number_with_format(row, 4, a - b, &styles.number)?;
+                row += 1;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
