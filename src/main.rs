@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 /// `nianbao merge 收到的文件夹/ -o 汇总.xlsx --roster 名单.csv` 汇总全区；
 /// 不带参数运行 `nianbao`（或双击 nianbao.exe）在浏览器中完成以上全部工作。
 #[derive(Parser)]
-#[command(name = "nianbao", version, about, long_about = None, disable_help_subcommand = true)]
+#[command(name = "nianbao", version, disable_help_subcommand = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -23,15 +23,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 生成空白填报模板（可按名单为每个单位各生成一份）
     Template(cli::template::Args),
-    /// 读取已填报的工作簿或已发布的报告，转换为 JSON、CSV 或规范的 XLSX
     Convert(cli::convert::Args),
-    /// 校验勾稽关系和数值，指出具体的工作表和单元格
     Check(cli::check::Args),
-    /// 比较同一单位的两份报告（同一年度或相邻年度）
     Compare(cli::compare::Args),
-    /// 汇总各单位报表，生成全区汇总工作簿（含分单位明细、校验结果、报送情况）
     Merge(cli::merge::Args),
     Serve(cli::serve::Args),
 }

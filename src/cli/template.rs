@@ -79,7 +79,7 @@ fn per_agency(year: i32, format: Format, roster: &Path, dir: &Path) -> nianbao::
     }
     let mut used: Vec<String> = Vec::new();
     for m in &members {
-        let base = file_name(&m.name);
+        let base = nianbao::write::safe_file_name(&m.name);
         let name = (1..)
             .map(|i| {
                 if i == 1 {
@@ -97,46 +97,4 @@ fn per_agency(year: i32, format: Format, roster: &Path, dir: &Path) -> nianbao::
     }
     eprintln!("已生成 {} 份模板，保存在“{}”", members.len(), dir.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// A file name (without extension) safe on Windows, macOS and Linux: characters a file system
-/// refuses become `_`, trailing dots and spaces go, and an empty name becomes `未命名单位`.
-fn file_name(name: &str) -> String {
-    let clean: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if "<>:\"/\\|?*".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let clean = clean.trim_end_matches(['.', ' ']).to_string();
-    const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL"];
-    let upper = clean.to_uppercase();
-    let device = RESERVED.contains(&upper.as_str())
-        || (upper.len() == 4
-            && (upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.ends_with(|c: char| c.is_ascii_digit()));
-    match clean.as_str() {
-        "" => "未命名单位".to_string(),
-        _ if device => format!("{clean}_"),
-        _ => clean,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_name;
-
-    #[test]
-    fn file_names() {
-        assert_eq!(file_name("某某区财政局"), "某某区财政局");
-        assert_eq!(file_name("A/B:C*?"), "A_B_C__");
-        assert_eq!(file_name("  某局.  "), "某局");
-        assert_eq!(file_name(""), "未命名单位");
-        assert_eq!(file_name("con"), "con_");
-    }
 }
