@@ -77,20 +77,8 @@ fn per_agency(year: i32, format: Format, roster: &Path, dir: &Path) -> nianbao::
             ErrorKind::Unrecognized("名单中没有单位（“单位名称”列为空）".into()),
         ));
     }
-    let mut used: Vec<String> = Vec::new();
-    for m in &members {
-        let base = nianbao::write::safe_file_name(&m.name);
-        let name = (1..)
-            .map(|i| {
-                if i == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}（{i}）")
-                }
-            })
-            .find(|n| !used.contains(&n.to_lowercase()))
-            .unwrap_or(base);
-        used.push(name.to_lowercase());
+    let names = nianbao::write::unique_file_names(members.iter().map(|m| m.name.as_str()));
+    for (m, name) in members.iter().zip(names) {
         let path = dir.join(format!("{name}.xlsx"));
         let bytes = template(year, format, Some(&m.name)).map_err(|k| Error::new(&path, k))?;
         save(&path, &bytes, &[roster.to_path_buf()])?;

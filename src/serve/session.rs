@@ -20,9 +20,9 @@ use crate::merge::{merge, Entry, MergeOptions, Merged, Standing};
 use crate::model::Severity;
 use crate::read::{collect, read_bytes, why_skipped, Options};
 use crate::roster::Roster;
-use crate::write::safe_file_name;
 use crate::write::summary::write_summary;
 use crate::write::xlsx::{findings_workbook, template};
+use crate::write::{safe_file_name, unique_file_names};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -160,20 +160,8 @@ impl Session {
         if let Ok(t) = zip::DateTime::from_date_and_time(y.clamp(1980, 2107) as u16, mo, d, h, mi, sec) {
             options = options.last_modified_time(t);
         }
-        let mut used: Vec<String> = Vec::new();
-        for m in &roster.members {
-            let base = safe_file_name(&m.name);
-            let name = (1..)
-                .map(|i| {
-                    if i == 1 {
-                        base.clone()
-                    } else {
-                        format!("{base}（{i}）")
-                    }
-                })
-                .find(|n| !used.contains(&n.to_lowercase()))
-                .unwrap_or(base);
-            used.push(name.to_lowercase());
+        let names = unique_file_names(roster.members.iter().map(|m| m.name.as_str()));
+        for (m, name) in roster.members.iter().zip(names) {
             let bytes = match template(year, format, Some(&m.name)) {
                 Ok(b) => b,
                 Err(kind) => return Reply::error(500, format!("“{}”的模板：{kind}", m.name)),

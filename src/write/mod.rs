@@ -72,6 +72,35 @@ where
     Ok(())
 }
 
+/// One safe file name (see [`safe_file_name`]) per agency, made unique without regard to case by
+/// numbering repeats: `某局`, `某局（2）`. One per roster member, for a template each.
+///
+/// ```
+/// use nianbao::write::unique_file_names;
+/// assert_eq!(unique_file_names(["某局", "某局", "A/B"]), ["某局", "某局（2）", "A_B"]);
+/// ```
+pub fn unique_file_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut used: Vec<String> = Vec::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let base = safe_file_name(name);
+            let unique = (1..)
+                .map(|i| {
+                    if i == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}（{i}）")
+                    }
+                })
+                .find(|n| !used.contains(&n.to_lowercase()))
+                .unwrap_or(base);
+            used.push(unique.to_lowercase());
+            unique
+        })
+        .collect()
+}
+
 /// A file name (without folder) that every file system takes: characters Windows refuses and
 /// control characters become `_`, trailing dots and spaces go, device names (`CON`, `COM1` …) get a
 /// leading `_`, and an empty name becomes `未命名`.
