@@ -8,7 +8,7 @@
 //! * times calamine alone opening every workbook and reading every sheet, on one thread: the floor
 //!   any reader pays;
 //! * runs the release binary `nianbao merge DIR -o summary.xlsx --year 2024` and reports its wall
-//!   time and, on Linux, its peak memory (maximum resident set size).
+//!   time and, on Linux, its peak memory (the high-water mark of its resident set).
 //!
 //! Goals (issue 5): merge(1000) < 2 × calamine(1000); peak memory(10000) ≤ 1.5 × peak memory(1000).
 
@@ -136,24 +136,39 @@ fn merge_binary(dir: &Path) -> (Duration, Option<u64>) {
     (took, peak)
 }
 
-#[cfg(target_os = "linux")]
-fn wait_peak(child: std::process::Child) -> Option<u64> {
-    let mut status = 0;
-    // SAFETY: rusage is plain data filled by the kernel; the pid is our own child, waited for once.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    (r == pid).then_some(usage.ru_maxrss as u64)
-}
-
-#[cfg(not(target_os = "linux"))]
+/// Waits for the child and returns its peak resident memory in KiB, read from
+/// `/proc/PID/status` (`VmHWM`) while it runs (Linux only). Unlike the peak that `wait4` reports,
+/// this is the merge's own: a child spawned from this process starts as a copy of it, and that
+/// copy's memory would count too.
 fn wait_peak(mut child: std::process::Child) -> Option<u64> {
-    let _ = child.wait();
-    None
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak = hwm.max(peak);
+        }
+        if child.try_wait().ok().flatten().is_some() {
+            return peak;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    // Building a dataset fills this process's heap; a child spawned afterwards would start from it
+    // (its peak memory would count ours), so datasets are built by a child of their own.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, n] = args.as_slice() {
+        if flag == "--generate" {
+            dataset(n.parse().expect("a size"));
+            return;
+        }
+    }
+    let sizes: Vec<usize> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![1000, 10000] } else { sizes };
     let build = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet"])
@@ -164,10 +179,15 @@ fn main() {
         "{:>7} {:>16} {:>14} {:>8} {:>14}",
         "returns", "calamine 1 thread", "nianbao merge", "ratio", "peak memory"
     );
+    let me = std::env::current_exe().expect("the bench binary");
     for n in sizes {
-        let dir = dataset(n);
-        let floor = calamine_alone(&dir);
+        let made = Command::new(&me).args(["--generate", &n.to_string()]).status();
+        assert!(made.is_ok_and(|s| s.success()), "building the dataset of {n} failed");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/bench-merge")
+            .join(n.to_string());
         let (merge, peak) = merge_binary(&dir);
+        let floor = calamine_alone(&dir);
         let ratio = merge.as_secs_f64() / floor.as_secs_f64();
         let peak_text = peak.map_or_else(|| "n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
         println!(

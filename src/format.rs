@@ -6,7 +6,7 @@
 //! change of the official format is an edit here. `fixtures/spec/formats.json` is the reference the
 //! tests hold these tables against.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 

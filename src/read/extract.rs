@@ -7,7 +7,7 @@
 //! whose values can be placed neither way is an error, never a guess. Our own templates carry a
 //! defined name per input cell and are read by those names instead.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::label::{normalize, score_normalized, MATCH};
 use super::value::parse;
@@ -355,7 +355,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         .map(|r| (normalize(r.label), r.code))
         .chain(layout.t3_groups.iter().map(|g| (normalize(g.label), g.code)))
         .collect();
-    let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::new();
+    let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::default();
     for r in grid.rows().filter(|&r| r > header_bottom) {
         let line = grid.line(r);
         if line

@@ -4,7 +4,7 @@
 //! of web-page text all become a [`Grid`]; the label matcher in [`super::extract`] only ever sees
 //! grids, so it is written once for every input kind.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Location, PlaceKind};
 
@@ -81,8 +81,8 @@ impl Grid {
     pub fn new(name: &str, positional: bool, mut cells: Vec<GridCell>) -> Grid {
         cells.sort_by_key(|c| (c.row, c.col));
         let mut row_starts: Vec<(u32, usize, usize)> = Vec::new();
-        let mut covered = HashMap::new();
-        let mut from_above: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut covered = HashMap::default();
+        let mut from_above: HashMap<u32, Vec<usize>> = HashMap::default();
         for (i, c) in cells.iter().enumerate() {
             match row_starts.last_mut() {
                 Some((r, _, end)) if *r == c.row => *end = i + 1,
