@@ -9,6 +9,7 @@
 pub mod docx;
 pub mod extract;
 pub mod grid;
+pub mod guard;
 pub mod html;
 pub mod label;
 pub mod sections;
@@ -176,7 +177,9 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Largest total unpacked size of a zip-based input (xlsx, ods, docx), in bytes (default 500 MB).
     pub max_unpacked_bytes: u64,
-    /// Most non-empty cells in one sheet (default 200,000; a full return has about 300).
+    /// Most non-empty cells in one sheet (default 200,000; a full return has about 300). It also
+    /// sets the memory an xls or ods workbook may take while calamine reads it whole
+    /// ([`Limits::memory_budget`]).
     pub max_cells: usize,
 }
 
@@ -202,6 +205,13 @@ impl Limits {
             });
         }
         Ok(())
+    }
+
+    /// The memory an xls or ods workbook may take while calamine reads it (every sheet as a dense
+    /// rectangle) and an xlsx its shared strings: 1 KB for each cell `max_cells` allows, 200 MB by
+    /// default. A real return takes well under 1 MB; see [`guard`].
+    pub fn memory_budget(&self) -> u64 {
+        (self.max_cells as u64).saturating_mul(1000)
     }
 
     fn check_file(&self, bytes: u64) -> Result<(), ErrorKind> {
