@@ -95,6 +95,10 @@ pub enum ErrorKind {
     /// Reports that cannot be added together.
     #[error("{0}")]
     Mismatch(String),
+    /// A fault in nianbao itself while handling this file (a panic caught at the file's boundary,
+    /// so the other files of a batch are still read).
+    #[error("处理该文件时程序内部出错（{0}），该文件未能读取，其余文件不受影响。请把该文件发给维护者")]
+    Internal(String),
 }
 
 impl Error {
@@ -122,6 +126,7 @@ impl Error {
             ErrorKind::Write(_) => "WRITE",
             ErrorKind::WouldOverwrite => "WOULD_OVERWRITE",
             ErrorKind::Mismatch(_) => "MISMATCH",
+            ErrorKind::Internal(_) => "INTERNAL",
         }
     }
 }

@@ -34,6 +34,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The last line of defence: a fault nianbao did not catch where it happened ends the run with a
+    // short Chinese note instead of a Rust backtrace (faults while reading a file are caught there
+    // and reported as that file's error; the other files are still read).
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("错误：nianbao 程序内部出错，已停止（{what}，{at}）。请把该文件和所用的命令发给维护者");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Template(args) => cli::template::run(args),

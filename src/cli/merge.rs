@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long, default_value = "全区汇总")]
     name: String,
     /// 只汇总该年度的报表（其他年度的文件列出但不计入）
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: Option<i32>,
     /// 另存汇总结果 JSON
     #[arg(long)]
@@ -52,6 +52,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
+    // Every output is checked against the inputs (and the roster) before anything is read or written.
+    let protected: Vec<PathBuf> = inputs.iter().chain(&args.roster).cloned().collect();
+    for out in std::iter::once(&args.output).chain(&args.json).chain(&args.csv) {
+        nianbao::write::refuse_inputs(out, &protected)?;
+    }
     let roster = args.roster.as_ref().map(Roster::read).transpose()?;
     let options = MergeOptions {
         roster,
@@ -73,13 +78,13 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let merged = merge(&inputs, &options, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let mut outputs = vec![args.output.clone()];
-    write_summary(&merged, &args.output, &inputs)?;
+    write_summary(&merged, &args.output, &protected)?;
     if let Some(path) = &args.json {
-        nianbao::write::save(path, merged.json().as_bytes(), &inputs)?;
+        nianbao::write::save(path, merged.json().as_bytes(), &protected)?;
         outputs.push(path.clone());
     }
     if let Some(path) = &args.csv {
-        nianbao::write::save(path, &merged.csv(!args.no_bom)?, &inputs)?;
+        nianbao::write::save(path, &merged.csv(!args.no_bom)?, &protected)?;
         outputs.push(path.clone());
     }
     let count = |s: Status| merged.entries.iter().filter(|e| e.status == s).count();

@@ -51,9 +51,22 @@ pub fn in_guarded_call() -> bool {
     GUARDED.with(Cell::get)
 }
 
-/// Runs a calamine call; a panic in it becomes [`ErrorKind::Corrupt`]. The panic message is not
-/// printed: a hook installed once passes every other panic on to the hook that was there before.
+/// Runs a calamine call; a panic in it becomes [`ErrorKind::Corrupt`] (the file is damaged in a way
+/// calamine does not check).
 pub fn calamine<T>(kind: &'static str, f: impl FnOnce() -> Result<T, ErrorKind>) -> Result<T, ErrorKind> {
+    catch(f, |detail| ErrorKind::Corrupt {
+        kind,
+        detail: format!("读取库 calamine 无法解析：{detail}"),
+    })
+}
+
+/// Runs `f`; a panic in it becomes the error `fault` makes of the panic message. The panic message
+/// is not printed: a hook installed once stays quiet for guarded calls and passes every other panic
+/// on to the hook that was there before.
+pub fn catch<T>(
+    f: impl FnOnce() -> Result<T, ErrorKind>,
+    fault: impl FnOnce(String) -> ErrorKind,
+) -> Result<T, ErrorKind> {
     static QUIET_HOOK: Once = Once::new();
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -72,10 +85,7 @@ pub fn calamine<T>(kind: &'static str, f: impl FnOnce() -> Result<T, ErrorKind>)
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(ErrorKind::Corrupt {
-            kind,
-            detail: format!("读取库 calamine 无法解析：{detail}"),
-        })
+        Err(fault(detail))
     })
 }
 

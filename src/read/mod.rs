@@ -248,20 +248,35 @@ pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Report> {
 }
 
 /// Reads an input already in memory; `path` names it in messages and may carry agency and year.
+///
+/// Whatever the bytes, the result is a report or an [`Error`] naming `path`: a fault in nianbao
+/// itself while reading them is caught here and becomes [`ErrorKind::Internal`], so one bad file
+/// never ends a batch.
+///
+/// ```
+/// use nianbao::read::{read_bytes, Options};
+/// let e = read_bytes(b"PK\x03\x04 not really a zip", "报表.xlsx", &Options::default()).unwrap_err();
+/// assert!(e.to_string().starts_with("“报表.xlsx”："));
+/// ```
 pub fn read_bytes(bytes: &[u8], path: impl AsRef<Path>, options: &Options) -> Result<Report> {
     let path = path.as_ref();
     let fail = |kind| Error::new(path, kind);
     options.limits.check_file(bytes.len() as u64).map_err(fail)?;
-    let kind = detect(bytes, &options.limits).map_err(fail)?;
-    let document = kind.read(bytes, &options.limits).map_err(fail)?;
+    let (kind, mut report) = guard::catch(|| read_kind(bytes, path, options), ErrorKind::Internal).map_err(fail)?;
+    report.source.file = path.display().to_string();
+    report.source.kind = kind.code().to_string();
+    Ok(report)
+}
+
+/// The kind of input and the report read from it.
+fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind, Report), ErrorKind> {
+    let kind = detect(bytes, &options.limits)?;
+    let document = kind.read(bytes, &options.limits)?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut report = extract::extract(&document, &name, options).map_err(fail)?;
-    report.source.file = path.display().to_string();
-    report.source.kind = kind.code().to_string();
-    Ok(report)
+    Ok((kind, extract::extract(&document, &name, options)?))
 }
 
 /// An I/O error in Chinese.

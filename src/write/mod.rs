@@ -44,9 +44,7 @@ where
     F: FnOnce(&mut std::fs::File) -> std::result::Result<(), String>,
 {
     let fail = |msg: String| Error::new(path, ErrorKind::Write(msg));
-    if inputs.iter().any(|i| same_file(i, path)) {
-        return Err(Error::new(path, ErrorKind::WouldOverwrite));
-    }
+    refuse_inputs(path, inputs)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -69,6 +67,27 @@ where
         .map_err(|e| fail(format!("写入失败（{e}），磁盘可能已满")))?;
     tmp.persist(path)
         .map_err(|e| fail(format!("无法保存（{}），文件可能正被 Excel 或 WPS 打开", e.error)))?;
+    Ok(())
+}
+
+/// Refuses an output path that names one of the inputs (also through `..`, links or case on
+/// Windows). [`save`] does this itself; a command with several outputs calls it for each before
+/// writing any, so a refused run writes nothing.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("nianbao-doc-refuse-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let input = dir.join("区财政局.xlsx");
+/// std::fs::write(&input, b"PK").unwrap();
+/// let same = dir.join(".").join("区财政局.xlsx");
+/// assert_eq!(nianbao::write::refuse_inputs(&same, &[input.clone()]).unwrap_err().code(), "WOULD_OVERWRITE");
+/// assert!(nianbao::write::refuse_inputs(&dir.join("汇总.xlsx"), &[input]).is_ok());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    if inputs.iter().any(|i| same_file(i, path)) {
+        return Err(Error::new(path, ErrorKind::WouldOverwrite));
+    }
     Ok(())
 }
 
