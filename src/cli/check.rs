@@ -61,7 +61,13 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     };
     let previous: HashMap<(String, i32), Report> = collect(&args.previous)?
         .iter()
-        .filter_map(|p| read_path(p, &options).ok())
+        .filter_map(|p| match read_path(p, &options) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("警告：{e}（上一年度的报告，未用于核对上年结转）");
+                None
+            }
+        })
         .map(|r| ((r.agency.clone(), r.year), r))
         .collect();
     let keep = args.report.is_some();

@@ -444,14 +444,36 @@ pub fn ods(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
     let mut buf = Vec::new();
     loop {
         let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Eof) => {
+                // calamine reads a named table until its end tag and, at the end of the file
+                // without one, loops for ever.
+                if let Some(t) = table.filter(|t| t.named) {
+                    return Err(corrupt(format!(
+                        "content.xml 中的工作表“{}”没有结束标记，文件不完整",
+                        t.name
+                    )));
+                }
+                break;
+            }
+            Err(_) => break,
             Ok(e) => e,
         };
         match event {
             Event::Start(e) => {
                 let name = e.name();
                 match name.as_ref() {
-                    "table:table" => table = Some(OdsTable::default()),
+                    "table:table" => {
+                        let table_name = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == "table:name")
+                            .map(|a| a.value.to_string());
+                        table = Some(OdsTable {
+                            named: table_name.is_some(),
+                            name: table_name.unwrap_or_default(),
+                            ..OdsTable::default()
+                        });
+                    }
                     "table:table-row" if table.is_some() => {
                         row = Some(OdsRow {
                             repeats: number(&e, "table:number-rows-repeated").unwrap_or(1),
@@ -594,6 +616,9 @@ impl OdsRow {
 
 #[derive(Default)]
 struct OdsTable {
+    /// Whether calamine reads it (it has a name).
+    named: bool,
+    name: String,
     rows: u64,
     /// Bytes of the cells read, before expansion.
     read: u64,

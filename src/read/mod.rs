@@ -305,7 +305,14 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
             for entry in walker {
-                let entry = entry.map_err(|e| Error::new(p, ErrorKind::Io(e.to_string())))?;
+                let entry = entry.map_err(|e| {
+                    let at = e.path().unwrap_or(p);
+                    let why = match e.io_error() {
+                        Some(io) => io_message(io),
+                        None => "文件夹中有循环链接".to_string(),
+                    };
+                    Error::new(at, ErrorKind::Io(format!("{why}，无法列出其中的文件")))
+                })?;
                 let path = entry.path();
                 let ext = path
                     .extension()
