@@ -24,5 +24,5 @@ for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s" >&2
   cargo fuzz run "$t" "corpus/$t" "${existing[@]}" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=20 \
-    -print_final_stats=1 2>&1 | tee "logs/$t.log" | grep -E "^#[0-9]+.*(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units|Test unit written" >&2 || true
+    -print_final_stats=1 2>&1 | tee "logs/$t.log" | grep -E "^#[0-9]+.*(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb|Test unit written" >&2 || true
 done
