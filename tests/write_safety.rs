@@ -105,7 +105,7 @@ fn writing_over_an_input_is_refused_however_the_path_is_spelled() {
         dir.path().join("收到的报表/./../收到的报表/区财政局.xlsx"),
     ];
     for out in &spellings {
-        let e = save(out, b"summary", &[input.clone()]).unwrap_err();
+        let e = save(out, b"summary", std::slice::from_ref(&input)).unwrap_err();
         assert_eq!(e.code(), "WOULD_OVERWRITE", "{}", out.display());
         assert!(e.to_string().contains("为避免覆盖原始文件已停止"), "{e}");
         // The input given in another spelling than the output.
@@ -117,7 +117,7 @@ fn writing_over_an_input_is_refused_however_the_path_is_spelled() {
         let link = dir.path().join("链接.xlsx");
         std::os::unix::fs::symlink(&input, &link).unwrap();
         assert_eq!(
-            save(&link, b"x", &[input.clone()]).unwrap_err().code(),
+            save(&link, b"x", std::slice::from_ref(&input)).unwrap_err().code(),
             "WOULD_OVERWRITE"
         );
     }

@@ -48,9 +48,11 @@ pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, 
 
 /// A sheet's name, non-empty cells and merged ranges.
 type Sheet = (String, Vec<(u32, u32, CellText)>, Vec<Dimensions>);
+/// A defined name and what it refers to.
+type DefinedName = (String, String);
 
 /// The visible sheets and the defined names, through calamine.
-fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>, Vec<(String, String)>), ErrorKind> {
+fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>, Vec<DefinedName>), ErrorKind> {
     let cursor = Cursor::new(bytes);
     let corrupt = |detail: String| ErrorKind::Corrupt {
         kind: kind.code(),

@@ -2,6 +2,11 @@
 
 use std::io::{Cursor, Write};
 
+/// Numbers of a sheet: row, column, value.
+pub type Numbers = Vec<(u16, u16, f64)>;
+/// BIFF records: type and data.
+pub type Records = Vec<(u16, Vec<u8>)>;
+
 /// One BIFF record.
 pub fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
     out.extend(typ.to_le_bytes());
@@ -20,7 +25,7 @@ pub fn bof(kind: u16) -> Vec<u8> {
 /// An xls workbook (BIFF8 in a compound file) with one sheet per entry: its numbers at (row, col),
 /// and the DIMENSIONS record's data if given.
 #[allow(dead_code)]
-pub fn xls(sheets: &[(Vec<(u16, u16, f64)>, Option<Vec<u8>>)]) -> Vec<u8> {
+pub fn xls(sheets: &[(Numbers, Option<Vec<u8>>)]) -> Vec<u8> {
     let sheets: Vec<_> = sheets
         .iter()
         .map(|(cells, dims)| (cells.clone(), dims.iter().map(|d| (0x0200, d.clone())).collect()))
@@ -29,7 +34,7 @@ pub fn xls(sheets: &[(Vec<(u16, u16, f64)>, Option<Vec<u8>>)]) -> Vec<u8> {
 }
 
 /// Like [`xls`], with any records (type, data) before each sheet's numbers.
-pub fn xls_records(sheets: &[(Vec<(u16, u16, f64)>, Vec<(u16, Vec<u8>)>)]) -> Vec<u8> {
+pub fn xls_records(sheets: &[(Numbers, Records)]) -> Vec<u8> {
     let name = b"Sheet1";
     let boundsheet_len = 4 + 4 + 4 + name.len();
     let globals_len = (4 + 16) + sheets.len() * boundsheet_len + 4;
