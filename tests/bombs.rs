@@ -266,3 +266,43 @@ fn the_budget_is_the_users_to_raise() {
     let e = read_bytes(&bytes, "大表.xls", &options).unwrap_err();
     assert_eq!(e.code(), "NO_TABLES", "{e}");
 }
+
+#[test]
+fn a_web_page_of_millions_of_cells_is_refused() {
+    // 25 MB of `<td>` would take 2 GB of parsed page.
+    let page = format!("<html><body><table><tr>{}</table>", "<td>1".repeat(300_000));
+    assert_too_large(page.as_bytes(), "单元格.html");
+}
+
+#[test]
+fn a_web_page_nested_thousands_deep_is_refused_at_once() {
+    // 190,000 nested `<div>`s keep the HTML parser busy for minutes (each looks through all the
+    // open elements); browsers stop nesting at 512.
+    let page = format!("<html><body>{}x", "<div>".repeat(190_000));
+    let (code, message) = refused(page.as_bytes(), "嵌套.html");
+    assert_eq!(code, "CORRUPT", "{message}");
+    assert!(message.contains("嵌套超过 4096 层"), "{message}");
+}
+
+#[test]
+fn web_page_text_of_millions_of_lines_is_refused() {
+    let text = "\t规章\n".repeat(300_000);
+    assert_too_large(text.as_bytes(), "文本.txt");
+}
+
+#[test]
+fn a_word_document_of_millions_of_cells_is_refused() {
+    let cells = "<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>".repeat(150_000);
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr>{cells}</w:tr></w:tbl></w:body></w:document>"#
+    );
+    let bytes = zip(&[
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#
+                .to_string(),
+        ),
+        ("word/document.xml", xml),
+    ]);
+    assert_too_large(&bytes, "单元格.docx");
+}

@@ -706,6 +706,143 @@ pub fn xlsx(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// published reports
+
+/// Web pages: the number of tags, at most [`Limits::max_cells`]. A report page has a few thousand;
+/// millions make the HTML parser's tree take gigabytes, and deeply nested ones make it slow (each
+/// new element looks through the elements still open).
+pub fn html(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
+    let text = super::html::decode(bytes);
+    let (tags, depth) = markup(text.as_bytes(), limits.max_cells);
+    too_many("网页中的标签数", tags, limits)?;
+    if depth > MAX_DEPTH {
+        return Err(ErrorKind::Corrupt {
+            kind: "html",
+            detail: format!("标签嵌套超过 {MAX_DEPTH} 层，浏览器也只显示前几百层"),
+        });
+    }
+    Ok(())
+}
+
+/// The deepest nesting of elements taken in a web page (browsers stop nesting at 512).
+const MAX_DEPTH: usize = 4096;
+
+/// Elements that never hold others, or whose end tag may be left out (the parser closes them when
+/// the next one starts): they do not deepen the nesting.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
+    "li", "dt", "dd", "td", "th", "tr", "tbody", "thead", "tfoot", "option", "optgroup", "rt", "rp", "colgroup",
+    "caption", "html", "head", "body", "!doctype",
+];
+
+/// The start tags of a page and the deepest nesting of its elements, counted as the HTML parser
+/// will meet them (comments and the text of scripts and styles skipped). Stops counting past
+/// `most` tags.
+fn markup(html: &[u8], most: usize) -> (usize, usize) {
+    let find = |from: usize, what: &[u8]| {
+        html[from.min(html.len())..]
+            .windows(what.len())
+            .position(|w| w.eq_ignore_ascii_case(what))
+            .map(|p| from + p)
+    };
+    let (mut tags, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while let Some(p) = html[i..].iter().position(|&b| b == b'<') {
+        i += p + 1;
+        if html[i..].starts_with(b"!--") {
+            i = find(i + 3, b"-->").map_or(html.len(), |e| e + 3);
+            continue;
+        }
+        let closing = html.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let len = html[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'!'))
+            .count();
+        if len == 0 || !(html[start].is_ascii_alphabetic() || html[start] == b'!') {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&html[start..start + len]).to_ascii_lowercase();
+        i = start + len;
+        if FLAT.contains(&name.as_str()) {
+            tags += usize::from(!closing);
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        tags += 1;
+        if tags > most {
+            break;
+        }
+        if matches!(name.as_str(), "script" | "style" | "textarea" | "title" | "xmp") {
+            let end = format!("</{name}");
+            i = find(i, end.as_bytes()).unwrap_or(html.len());
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+    }
+    (tags, deepest)
+}
+
+/// Web-page text: the number of lines (each one a table cell or a paragraph), at most
+/// [`Limits::max_cells`].
+pub fn text(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
+    too_many("文本的行数", bytes.iter().filter(|&&b| b == b'\n').count(), limits)
+}
+
+/// Word documents: the table cells and paragraphs of `word/document.xml`, at most
+/// [`Limits::max_cells`] (its size is bounded by the docx reader).
+pub fn docx(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // the docx reader reports it
+    };
+    let Ok(xml) = zip.by_name("word/document.xml") else {
+        return Ok(());
+    };
+    let mut reader = std::io::BufReader::new(xml);
+    let mut count = 0usize;
+    // Counted in chunks, a tag split between two chunks counted by the bytes kept from the last.
+    let mut buf = vec![0u8; 1 << 16];
+    let mut keep = 0usize;
+    loop {
+        let n = match reader.read(&mut buf[keep..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let end = keep + n;
+        let chunk = &buf[..end];
+        count += chunk
+            .windows(6)
+            .filter(|w| {
+                w.starts_with(b"<w:tc") && matches!(w[5], b'>' | b' ')
+                    || w.starts_with(b"<w:p") && matches!(w[4], b'>' | b' ')
+            })
+            .count();
+        if count > limits.max_cells {
+            break;
+        }
+        keep = end.min(5);
+        buf.copy_within(end - keep..end, 0);
+    }
+    too_many("Word 文档中的表格单元格和段落数", count, limits)
+}
+
+fn too_many(what: &'static str, count: usize, limits: &Limits) -> Result<(), ErrorKind> {
+    if count > limits.max_cells {
+        return Err(ErrorKind::TooLarge {
+            what,
+            actual: format!("超过 {} 个", limits.max_cells),
+            limit: limits.max_cells.to_string(),
+            option: "--max-cells",
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,6 +855,15 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(!in_guarded_call());
+    }
+
+    #[test]
+    fn markup_counts_tags_and_nesting_as_the_parser_meets_them() {
+        let page = b"<!DOCTYPE html><html><body><div><p>a<p>b<table><tr><td>1<td>2</table></div>\
+            <!-- <div><div><div> --><script>if (a<b) { x = '<div>'; }</script><div><br><img src=x></div>";
+        assert_eq!(markup(page, 1000), (14, 2));
+        let deep = "<div>".repeat(5000);
+        assert_eq!(markup(deep.as_bytes(), 100_000).1, 5000);
     }
 
     #[test]

@@ -59,9 +59,9 @@ impl InputKind {
     fn read(self, bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
         match self {
             InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self, limits),
-            InputKind::Text => text::read(bytes),
-            InputKind::Html => html::read(bytes),
-            InputKind::Docx => docx::read(bytes),
+            InputKind::Text => guard::text(bytes, limits).and_then(|()| text::read(bytes)),
+            InputKind::Html => guard::html(bytes, limits).and_then(|()| html::read(bytes)),
+            InputKind::Docx => guard::docx(bytes, limits).and_then(|()| docx::read(bytes)),
         }
     }
 }
@@ -178,8 +178,9 @@ pub struct Limits {
     /// Largest total unpacked size of a zip-based input (xlsx, ods, docx), in bytes (default 500 MB).
     pub max_unpacked_bytes: u64,
     /// Most non-empty cells in one sheet (default 200,000; a full return has about 300). It also
-    /// sets the memory an xls or ods workbook may take while calamine reads it whole
-    /// ([`Limits::memory_budget`]).
+    /// bounds the tags of a web page, the lines of web-page text and the cells and paragraphs of a
+    /// Word document, and sets the memory an xls or ods workbook may take while calamine reads it
+    /// whole ([`Limits::memory_budget`]).
     pub max_cells: usize,
 }
 
