@@ -304,3 +304,22 @@ fn convert_gives_inputs_of_one_name_outputs_of_their_own() {
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     assert_eq!(files(&out), vec!["报表.json", "报表（2）.json", "报表（3）.json"]);
 }
+
+#[test]
+fn an_output_that_cannot_be_saved_says_why_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("workbooks/2024-pingtan-zone.xlsx");
+    // A folder as the output file.
+    let run = nianbao(args!["convert", &input, "-o", dir.path()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("该路径是一个文件夹"));
+    // A name longer than the file system allows (255 bytes; 100 Chinese characters are 300).
+    let long = dir.path().join(format!("{}.json", "长".repeat(100)));
+    let run = nianbao(args!["convert", &input, "-o", &long]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    #[cfg(unix)]
+    assert!(err.contains("文件名过长"), "{err}");
+    assert!(err.starts_with("错误：“"), "{err}");
+    assert_eq!(files(dir.path()), Vec::<String>::new());
+}

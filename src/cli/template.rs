@@ -113,6 +113,8 @@ fn file_name(name: &str) -> String {
             }
         })
         .collect();
+    // File systems allow 255 bytes a name: a long agency name keeps its first 60 characters.
+    let clean: String = clean.chars().take(60).collect();
     let clean = clean.trim_end_matches(['.', ' ']).to_string();
     const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL"];
     let upper = clean.to_uppercase();
@@ -138,5 +140,6 @@ mod tests {
         assert_eq!(file_name("  某局.  "), "某局");
         assert_eq!(file_name(""), "未命名单位");
         assert_eq!(file_name("con"), "con_");
+        assert_eq!(file_name(&"某".repeat(300)).chars().count(), 60);
     }
 }

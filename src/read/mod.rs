@@ -286,6 +286,8 @@ pub fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         K::NotFound => "文件不存在".into(),
         K::PermissionDenied => "没有读取权限".into(),
+        K::IsADirectory => "这是一个文件夹，不是文件".into(),
+        K::InvalidFilename => "文件名过长或含有系统不允许的字符".into(),
         _ => format!("系统错误（{e}）"),
     }
 }

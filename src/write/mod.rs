@@ -65,9 +65,21 @@ where
     tmp.as_file()
         .sync_all()
         .map_err(|e| fail(format!("写入失败（{e}），磁盘可能已满")))?;
-    tmp.persist(path)
-        .map_err(|e| fail(format!("无法保存（{}），文件可能正被 Excel 或 WPS 打开", e.error)))?;
+    tmp.persist(path).map_err(|e| fail(persist_message(&e.error)))?;
     Ok(())
+}
+
+/// Why the finished file could not take the destination's name, and what to do.
+fn persist_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => {
+            format!("无法保存（{e}），文件可能正被 Excel 或 WPS 打开，或没有写入权限；请关闭该文件后再试")
+        }
+        K::InvalidFilename => format!("无法保存（{e}），文件名过长或含有系统不允许的字符；请换一个较短的文件名"),
+        K::IsADirectory => format!("无法保存（{e}），该路径是一个文件夹；请指定文件名"),
+        _ => format!("无法保存（{e}）"),
+    }
 }
 
 /// Refuses an output path that names one of the inputs (also through `..`, links or case on
