@@ -4,12 +4,17 @@
 //! calamine reads xls and ods sheets whole, into dense rectangles, when a workbook is opened: an xls
 //! of a few hundred bytes with cells at A1 and at the far corner, or that declares such a sheet in its
 //! `DIMENSIONS` record, asks for tens of gigabytes; an ods row or cell repeated a million times
-//! (`table:number-rows-repeated`, `table:number-columns-repeated`) or a space repeated four billion
+//! (`table:number-rows-repeated`, `table:number-columns-repeated`) or a space repeated a billion
 //! times (`text:s text:c`) does the same. An allocation that fails aborts the whole process — no
 //! error, no other file of the batch read — so each such input is measured here first, by walking
 //! its records or its XML the way calamine will, and refused when what calamine would hold exceeds
 //! [`Limits::memory_budget`]. The same goes for the xlsx shared-string table, whose declared count
 //! calamine reserves up front.
+//!
+//! Published reports are bounded the same way before their readers run: the tags of a web page,
+//! the lines of web-page text and the cells and paragraphs of a Word document (at most
+//! [`Limits::max_cells`]), and the nesting of a web page (the HTML parser spends minutes on a
+//! page nested a hundred thousand deep).
 //!
 //! calamine also indexes slices by numbers taken from the file in places (xls records above all):
 //! [`calamine`] runs its calls under `catch_unwind`, as a last resort, so such a panic is a
