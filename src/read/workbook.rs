@@ -256,8 +256,11 @@ fn parse_reference(formula: &str) -> Option<Location> {
     if letters.is_empty() || digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
+    // A name may say anything: a column past XFD (or past u32) is no cell.
     let col = letters.chars().try_fold(0u32, |acc, ch| {
-        Some(acc * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1))
+        acc.checked_mul(26)?
+            .checked_add(ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+            .filter(|&c| c <= 16_384)
     })? - 1;
     let row = digits.parse::<u32>().ok()?.checked_sub(1)?;
     Some(Location::sheet(&sheet, row, col))
@@ -272,5 +275,7 @@ mod tests {
         assert_eq!(parse_reference("'表 三'!$C$7"), Some(Location::sheet("表 三", 6, 2)));
         assert_eq!(parse_reference("表四!AB12"), Some(Location::sheet("表四", 11, 27)));
         assert_eq!(parse_reference("表四!$A$1:$B$2"), None);
+        assert_eq!(parse_reference("表四!XFD1"), Some(Location::sheet("表四", 0, 16_383)));
+        assert_eq!(parse_reference("表四!ZZZZZZZZZZZZZZ1"), None);
     }
 }
