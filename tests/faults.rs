@@ -72,3 +72,17 @@ fn merge_and_check_go_on_past_the_faulty_file() {
         .collect();
     assert_eq!(readable.iter().filter(|r| **r).count(), 3, "{checks}");
 }
+
+#[test]
+fn a_parsers_long_message_is_cut_short() {
+    let e = nianbao::Error::new(
+        "报表.xlsx",
+        nianbao::ErrorKind::Corrupt {
+            kind: "xlsx",
+            detail: "x".repeat(5000),
+        },
+    );
+    let message = e.to_string();
+    assert!(message.chars().count() < 300, "{message}");
+    assert!(message.contains("x…）"), "{message}");
+}
