@@ -29,7 +29,7 @@ pub enum ErrorKind {
     #[error("无法识别的文件内容（{0}）。支持的格式：Excel（xlsx、xlsm、xls）、WPS 表格、ODS、网页（HTML 或网页文本）、Word（docx）、PDF")]
     Unrecognized(String),
     /// The content looks like a known kind but is damaged.
-    #[error("文件已损坏，无法作为 {kind} 读取（{detail}）。请用 Excel 或 WPS 打开后另存为 xlsx 再试")]
+    #[error("文件已损坏，无法作为 {kind} 读取（{}）。请用 Excel 或 WPS 打开后另存为 xlsx 再试", short(.detail))]
     Corrupt {
         /// The kind it looked like.
         kind: &'static str,
@@ -110,6 +110,19 @@ pub enum ErrorKind {
     /// Reports that cannot be added together.
     #[error("{0}")]
     Mismatch(String),
+    /// A fault in nianbao itself while handling this file (a panic caught at the file's boundary,
+    /// so the other files of a batch are still read).
+    #[error("处理该文件时程序内部出错（{0}），该文件未能读取，其余文件不受影响。请把该文件发给维护者")]
+    Internal(String),
+}
+
+/// A parser's message cut to a readable length (some quote the bytes they stumbled on).
+fn short(detail: &str) -> String {
+    const MOST: usize = 200;
+    match detail.char_indices().nth(MOST) {
+        Some((at, _)) => format!("{}…", &detail[..at]),
+        None => detail.to_string(),
+    }
 }
 
 impl Error {
@@ -142,6 +155,7 @@ impl Error {
             ErrorKind::Write(_) => "WRITE",
             ErrorKind::WouldOverwrite => "WOULD_OVERWRITE",
             ErrorKind::Mismatch(_) => "MISMATCH",
+            ErrorKind::Internal(_) => "INTERNAL",
         }
     }
 }

@@ -38,7 +38,26 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The last line of defence: a fault nianbao did not catch where it happened ends the run with a
+    // short Chinese note instead of a Rust backtrace (faults while reading a file are caught there
+    // and reported as that file's error; the other files are still read).
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("错误：nianbao 程序内部出错，已停止（{what}，{at}）。请把该文件和所用的命令发给维护者");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let double_click = cli.command.is_none();
     let result = match cli.command {
         None => cli::serve::run(cli::serve::Args::default()),
@@ -61,4 +80,32 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A command-line mistake in Chinese, with clap's own wording after it; help and version as asked.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    let what = match e.kind() {
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+        K::InvalidSubcommand => "没有这个子命令（可用：template、convert、check、compare、merge）",
+        K::UnknownArgument => "无法识别的参数",
+        K::MissingRequiredArgument => "缺少必需的参数",
+        K::MissingSubcommand => "缺少子命令（template、convert、check、compare、merge）",
+        K::InvalidValue | K::ValueValidation | K::InvalidUtf8 => "参数值无效",
+        K::ArgumentConflict => "这些参数不能同时使用",
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => "参数值的个数不对",
+        K::NoEquals => "参数值应以 = 连接",
+        _ => "命令行参数有误",
+    };
+    let detail = e.render().to_string();
+    let detail = detail.trim().trim_start_matches("error: ");
+    let detail = detail
+        .trim_end_matches("For more information, try '--help'.")
+        .trim_end();
+    eprintln!("错误：{what}。用 nianbao --help 或 nianbao <子命令> --help 查看用法");
+    eprintln!("（{detail}）");
+    ExitCode::from(2)
 }

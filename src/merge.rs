@@ -246,9 +246,17 @@ fn read_one(path: &Path, options: &Options, spill: &Spill) -> Result<Entry> {
         member: None,
         slot: None,
     };
-    match read_path(path, options) {
-        Ok(report) => {
-            let check = FileCheck::of(&path.display().to_string(), &report, None);
+    // A fault while checking one file makes that file unreadable; the batch goes on.
+    let checked = read_path(path, options).and_then(|report| {
+        let check = crate::read::guard::catch(
+            || Ok(FileCheck::of(&path.display().to_string(), &report, None)),
+            ErrorKind::Internal,
+        )
+        .map_err(|k| Error::new(path, k))?;
+        Ok((report, check))
+    });
+    match checked {
+        Ok((report, check)) => {
             entry.errors = check.count(Severity::Error);
             entry.warnings = check.count(Severity::Warning);
             entry.agency = Some(report.agency.clone());

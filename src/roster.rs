@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::label::normalize;
 
@@ -45,11 +43,8 @@ impl Roster {
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Roster, ErrorKind> {
         use crate::read::InputKind::{Ods, Xls, Xlsx};
-        let rows = if matches!(
-            crate::read::detect(bytes, &crate::read::Limits::default()),
-            Ok(Xlsx | Xls | Ods)
-        ) {
-            workbook_rows(bytes)?
+        let rows = if let Ok(kind @ (Xlsx | Xls | Ods)) = crate::read::detect(bytes, &crate::read::Limits::default()) {
+            workbook_rows(bytes, kind)?
         } else {
             csv_rows(&decode(bytes))?
         };
@@ -108,25 +103,27 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, ErrorKind> {
         .collect()
 }
 
-fn workbook_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ErrorKind> {
-    let corrupt = |e: calamine::Error| ErrorKind::Corrupt {
-        kind: "工作簿",
-        detail: e.to_string(),
+/// The rows of the first sheet, through the workbook reader (and so within its limits: a roster
+/// workbook with a stray cell at the far corner is read like any return).
+fn workbook_rows(bytes: &[u8], kind: crate::read::InputKind) -> Result<Vec<Vec<String>>, ErrorKind> {
+    /// Columns taken from the first one used (a roster has two or three).
+    const MAX_COLUMNS: u32 = 1000;
+    let document = crate::read::workbook::read(bytes, kind, &crate::read::Limits::default())?;
+    let Some(grid) = document.grids.first() else {
+        return Ok(Vec::new());
     };
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(corrupt)?;
-    let range = match wb.worksheet_range_at(0) {
-        Some(r) => r.map_err(corrupt)?,
-        None => return Ok(Vec::new()),
-    };
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|d| match d {
-                    Data::Empty => String::new(),
-                    d => d.to_string(),
-                })
-                .collect()
-        })
-        .collect())
+    let first = grid.cells().iter().map(|c| c.col).min().unwrap_or(0);
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    for cell in grid.cells() {
+        let col = cell.col - first;
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let row = rows.entry(cell.row).or_default();
+        if row.len() <= col as usize {
+            row.resize(col as usize + 1, String::new());
+        }
+        row[col as usize].clone_from(&cell.text);
+    }
+    Ok(rows.into_values().collect())
 }

@@ -12,8 +12,10 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
+use nianbao::read::guard::catch;
 use nianbao::read::{collect, read_path, Options};
 use nianbao::write::xlsx::findings_workbook;
+use nianbao::ErrorKind;
 use rayon::prelude::*;
 
 /// 校验勾稽关系和数值。
@@ -48,13 +50,24 @@ enum Output {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
+    // The findings workbook never replaces a file read, this year's or last year's.
+    let protected: Vec<PathBuf> = inputs.iter().cloned().chain(collect(&args.previous)?).collect();
+    if let Some(path) = &args.report {
+        nianbao::write::refuse_inputs(path, &protected)?;
+    }
     let options = Options {
         limits: args.limits.limits(),
         ..Options::default()
     };
     let previous: HashMap<(String, i32), Report> = collect(&args.previous)?
         .iter()
-        .filter_map(|p| read_path(p, &options).ok())
+        .filter_map(|p| match read_path(p, &options) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("警告：{e}（上一年度的报告，未用于核对上年结转）");
+                None
+            }
+        })
         .map(|r| ((r.agency.clone(), r.year), r))
         .collect();
     let keep = args.report.is_some();
@@ -63,7 +76,14 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         .map(|path| match read_path(path, &options) {
             Ok(r) => {
                 let last = previous.get(&(r.agency.clone(), r.year - 1));
-                (FileCheck::of(&path.display().to_string(), &r, last), keep.then_some(r))
+                // A fault while checking one file is that file's error; the others are still checked.
+                match catch(
+                    || Ok(FileCheck::of(&path.display().to_string(), &r, last)),
+                    ErrorKind::Internal,
+                ) {
+                    Ok(c) => (c, keep.then_some(r)),
+                    Err(k) => (FileCheck::unreadable(&nianbao::Error::new(path, k)), None),
+                }
             }
             Err(e) => (FileCheck::unreadable(&e), None),
         })
@@ -71,7 +91,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     if let Some(path) = &args.report {
         let items: Vec<(FileCheck, Option<Report>)> = checks.iter().cloned().zip(reports).collect();
         let bytes = findings_workbook(&items).map_err(|k| nianbao::Error::new(path, k))?;
-        nianbao::write::save(path, &bytes, &inputs)?;
+        nianbao::write::save(path, &bytes, &protected)?;
     }
     let text = match args.format {
         Output::Json => serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n",

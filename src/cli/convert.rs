@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     agency: Option<String>,
     /// 指定报告年度（覆盖文件中读到的）
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: Option<i32>,
     /// 指定表格格式 2019 或 2021（默认按表格标签判断）
     #[arg(long, value_parser = parse_format)]
@@ -98,6 +98,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         limits: args.limits.limits(),
     };
     let mut failed = false;
+    let mut written: Vec<String> = Vec::new();
     for input in &inputs {
         let report = match read_path(input, &options) {
             Ok(r) => r,
@@ -126,8 +127,17 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         };
         let result = match &args.out_dir {
             Some(dir) => {
+                // Two inputs of one name (in different folders, or .xlsx and .ods) get two outputs.
                 let stem = input.file_stem().unwrap_or_default().to_string_lossy();
-                save(&dir.join(format!("{stem}.{}", args.to.extension())), &bytes, &inputs)
+                let name = (1..)
+                    .map(|i| match i {
+                        1 => format!("{stem}.{}", args.to.extension()),
+                        i => format!("{stem}（{i}）.{}", args.to.extension()),
+                    })
+                    .find(|n| !written.contains(&n.to_lowercase()))
+                    .unwrap_or_default();
+                written.push(name.to_lowercase());
+                save(&dir.join(name), &bytes, &inputs)
             }
             None => super::emit(args.output.as_deref(), &bytes, &inputs),
         };

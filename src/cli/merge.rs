@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long, default_value = "全区汇总")]
     name: String,
     /// 只汇总该年度的报表（其他年度的文件列出但不计入）
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     year: Option<i32>,
     /// 另存汇总结果 JSON
     #[arg(long)]
@@ -55,6 +55,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
+    // Every output is checked against the inputs (and the roster) before anything is read or written.
+    let protected: Vec<PathBuf> = inputs.iter().chain(&args.roster).cloned().collect();
+    for out in std::iter::once(&args.output).chain(&args.json).chain(&args.csv) {
+        nianbao::write::refuse_inputs(out, &protected)?;
+    }
     let roster = args.roster.as_ref().map(Roster::read).transpose()?;
     let options = MergeOptions {
         roster,
@@ -87,18 +92,18 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         };
         Some(merge(&last_inputs, &last_options, &|| {})?)
     };
-    let all_inputs: Vec<PathBuf> = inputs
+    let protected: Vec<PathBuf> = protected
         .iter()
         .chain(previous.iter().flat_map(|p| p.entries.iter().map(|e| &e.file)))
         .cloned()
         .collect();
-    write_summary(&merged, previous.as_ref(), &args.output, &all_inputs)?;
+    write_summary(&merged, previous.as_ref(), &args.output, &protected)?;
     if let Some(path) = &args.json {
-        nianbao::write::save(path, merged.json().as_bytes(), &inputs)?;
+        nianbao::write::save(path, merged.json().as_bytes(), &protected)?;
         outputs.push(path.clone());
     }
     if let Some(path) = &args.csv {
-        nianbao::write::save(path, &merged.csv(!args.no_bom)?, &inputs)?;
+        nianbao::write::save(path, &merged.csv(!args.no_bom)?, &protected)?;
         outputs.push(path.clone());
     }
     eprintln!("{}", merged.headline());

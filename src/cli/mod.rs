@@ -23,7 +23,7 @@ pub struct LimitArgs {
     /// xlsx/ods/docx 解压后的大小上限（MB），防止“压缩炸弹”
     #[arg(long, default_value_t = 500, value_name = "MB")]
     max_unpacked_mb: u64,
-    /// 每个工作表的非空单元格数上限
+    /// 每个工作表的非空单元格数上限（网页标签数、文本行数、Word 单元格和段落数同此；xls/ods 读入内存按每格 1 KB 计）
     #[arg(long, default_value_t = 200_000, value_name = "N")]
     max_cells: usize,
 }

@@ -9,6 +9,7 @@
 pub mod docx;
 pub mod extract;
 pub mod grid;
+pub mod guard;
 pub mod html;
 pub mod label;
 pub mod pdf;
@@ -62,9 +63,9 @@ impl InputKind {
     fn read(self, bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
         match self {
             InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self, limits),
-            InputKind::Text => text::read(bytes),
-            InputKind::Html => html::read(bytes),
-            InputKind::Docx => docx::read(bytes),
+            InputKind::Text => guard::text(bytes, limits).and_then(|()| text::read(bytes)),
+            InputKind::Html => guard::html(bytes, limits).and_then(|()| html::read(bytes)),
+            InputKind::Docx => guard::docx(bytes, limits).and_then(|()| docx::read(bytes)),
             InputKind::Pdf => pdf::read(bytes),
         }
     }
@@ -182,7 +183,10 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Largest total unpacked size of a zip-based input (xlsx, ods, docx), in bytes (default 500 MB).
     pub max_unpacked_bytes: u64,
-    /// Most non-empty cells in one sheet (default 200,000; a full return has about 300).
+    /// Most non-empty cells in one sheet (default 200,000; a full return has about 300). It also
+    /// bounds the tags of a web page, the lines of web-page text and the cells and paragraphs of a
+    /// Word document, and sets the memory an xls or ods workbook may take while calamine reads it
+    /// whole ([`Limits::memory_budget`]).
     pub max_cells: usize,
 }
 
@@ -208,6 +212,13 @@ impl Limits {
             });
         }
         Ok(())
+    }
+
+    /// The memory an xls or ods workbook may take while calamine reads it (every sheet as a dense
+    /// rectangle) and an xlsx its shared strings: 1 KB for each cell `max_cells` allows, 200 MB by
+    /// default. A real return takes well under 1 MB; see [`guard`].
+    pub fn memory_budget(&self) -> u64 {
+        (self.max_cells as u64).saturating_mul(1000)
     }
 
     fn check_file(&self, bytes: u64) -> Result<(), ErrorKind> {
@@ -244,20 +255,35 @@ pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Report> {
 }
 
 /// Reads an input already in memory; `path` names it in messages and may carry agency and year.
+///
+/// Whatever the bytes, the result is a report or an [`Error`] naming `path`: a fault in nianbao
+/// itself while reading them is caught here and becomes [`ErrorKind::Internal`], so one bad file
+/// never ends a batch.
+///
+/// ```
+/// use nianbao::read::{read_bytes, Options};
+/// let e = read_bytes(b"PK\x03\x04 not really a zip", "报表.xlsx", &Options::default()).unwrap_err();
+/// assert!(e.to_string().starts_with("“报表.xlsx”："));
+/// ```
 pub fn read_bytes(bytes: &[u8], path: impl AsRef<Path>, options: &Options) -> Result<Report> {
     let path = path.as_ref();
     let fail = |kind| Error::new(path, kind);
     options.limits.check_file(bytes.len() as u64).map_err(fail)?;
-    let kind = detect(bytes, &options.limits).map_err(fail)?;
-    let document = kind.read(bytes, &options.limits).map_err(fail)?;
+    let (kind, mut report) = guard::catch(|| read_kind(bytes, path, options), ErrorKind::Internal).map_err(fail)?;
+    report.source.file = path.display().to_string();
+    report.source.kind = kind.code().to_string();
+    Ok(report)
+}
+
+/// The kind of input and the report read from it.
+fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind, Report), ErrorKind> {
+    let kind = detect(bytes, &options.limits)?;
+    let document = kind.read(bytes, &options.limits)?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut report = extract::extract(&document, &name, options).map_err(fail)?;
-    report.source.file = path.display().to_string();
-    report.source.kind = kind.code().to_string();
-    Ok(report)
+    Ok((kind, extract::extract(&document, &name, options)?))
 }
 
 /// An I/O error in Chinese.
@@ -266,6 +292,8 @@ pub fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         K::NotFound => "文件不存在".into(),
         K::PermissionDenied => "没有读取权限".into(),
+        K::IsADirectory => "这是一个文件夹，不是文件".into(),
+        K::InvalidFilename => "文件名过长或含有系统不允许的字符".into(),
         _ => format!("系统错误（{e}）"),
     }
 }
@@ -286,7 +314,14 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
             for entry in walker {
-                let entry = entry.map_err(|e| Error::new(p, ErrorKind::Io(e.to_string())))?;
+                let entry = entry.map_err(|e| {
+                    let at = e.path().unwrap_or(p);
+                    let why = match e.io_error() {
+                        Some(io) => io_message(io),
+                        None => "文件夹中有循环链接".to_string(),
+                    };
+                    Error::new(at, ErrorKind::Io(format!("{why}，无法列出其中的文件")))
+                })?;
                 if entry.file_type().is_file()
                     && why_skipped(entry.path().strip_prefix(p).unwrap_or(entry.path())).is_none()
                 {

@@ -31,6 +31,8 @@ const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "
 /// assert_eq!(parse("", None, Kind::Count, true), (Some(0.0), Reading::Blank));
 /// assert_eq!(parse("若干", None, Kind::Count, true), (None, Reading::NotNumber));
 /// assert_eq!(parse("12件", None, Kind::Count, true), (None, Reading::NotNumber));
+/// assert_eq!(parse(&"9".repeat(400), None, Kind::Count, true), (None, Reading::NotNumber));
+/// assert_eq!(parse("1", Some(f64::INFINITY), Kind::Count, true), (None, Reading::NotNumber));
 /// ```
 pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) -> (Option<f64>, Reading) {
     let bare = if kind == Kind::Amount && !unit_in_header {
@@ -38,8 +40,14 @@ pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) 
     } else {
         Reading::Number
     };
+    // A stored infinity or NaN (an ods can hold one), or a number past any real total, is no count
+    // or amount.
     if let Some(n) = native {
-        return (Some(n), bare);
+        return if plausible(n) {
+            (Some(n), bare)
+        } else {
+            (None, Reading::NotNumber)
+        };
     }
     let folded = fold(text);
     if folded.is_empty() {
@@ -83,8 +91,19 @@ fn number(s: &str) -> Option<f64> {
         && digits.chars().filter(|&c| c == '.').count() <= 1
         && digits.chars().any(|c| c.is_ascii_digit());
     if ok {
-        s.parse::<f64>().ok()
+        // Hundreds of digits parse to infinity: not a number anyone reported.
+        s.parse::<f64>().ok().filter(|&n| plausible(n))
     } else {
         None
     }
+}
+
+/// The largest magnitude read as a number: a thousand trillion, past any count or amount (in 万元)
+/// a report can have, and small enough that sums of every cell of every agency stay exact-ish and
+/// finite.
+const MAX_MAGNITUDE: f64 = 1e15;
+
+/// A finite number within [`MAX_MAGNITUDE`].
+fn plausible(n: f64) -> bool {
+    n.is_finite() && n.abs() < MAX_MAGNITUDE
 }

@@ -14,12 +14,45 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsx};
 
-use super::{Document, Grid, GridCell, InputKind, Limits};
+use super::{guard, Document, Grid, GridCell, InputKind, Limits};
 use crate::error::ErrorKind;
 use crate::model::{format_number, Location};
 
 /// Reads a workbook of the given kind.
+///
+/// What calamine would allocate is measured first and a panic inside calamine becomes an error
+/// about the file ([`super::guard`]).
 pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, ErrorKind> {
+    match kind {
+        InputKind::Xlsx => guard::xlsx(bytes, limits)?,
+        InputKind::Xls => guard::xls(bytes, limits)?,
+        InputKind::Ods => guard::ods(bytes, limits)?,
+        InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {}
+    }
+    let (sheets, names) = guard::calamine(kind.code(), || sheets(bytes, kind, limits))?;
+    let grids = sheets
+        .into_iter()
+        .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
+        .collect();
+    let names = names
+        .iter()
+        .filter_map(|(name, formula)| Some((name.clone(), parse_reference(formula)?)))
+        .collect();
+    Ok(Document {
+        grids,
+        paragraphs: Vec::new(),
+        names,
+        published: false,
+    })
+}
+
+/// A sheet's name, non-empty cells and merged ranges.
+type Sheet = (String, Vec<(u32, u32, CellText)>, Vec<Dimensions>);
+/// A defined name and what it refers to.
+type DefinedName = (String, String);
+
+/// The visible sheets and the defined names, through calamine.
+fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>, Vec<DefinedName>), ErrorKind> {
     let cursor = Cursor::new(bytes);
     let corrupt = |detail: String| ErrorKind::Corrupt {
         kind: kind.code(),
@@ -73,20 +106,7 @@ pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, 
             return Err(corrupt("不是工作簿".into()))
         }
     };
-    let grids = sheets
-        .into_iter()
-        .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
-        .collect();
-    let names = names
-        .iter()
-        .filter_map(|(name, formula)| Some((name.clone(), parse_reference(formula)?)))
-        .collect();
-    Ok(Document {
-        grids,
-        paragraphs: Vec::new(),
-        names,
-        published: false,
-    })
+    Ok((sheets, names))
 }
 
 /// The visible worksheets (all of them if none is visible), in workbook order.
@@ -137,16 +157,32 @@ fn used(range: &calamine::Range<Data>, sheet: &str, limits: &Limits) -> Result<V
     Ok(out)
 }
 
+/// The most cells a sheet's merged ranges may cover together.
+const MAX_MERGED_AREA: u64 = 1 << 20;
+/// The most blank cells filled into a sheet's rows.
+const MAX_BLANK_FILL: u64 = 1 << 20;
+
 /// One worksheet as a grid: its cells, merged ranges as spans, and blank cells where a table can
 /// be — in rows with content, up to the last column that more than one row uses — so values can be
 /// placed by their order in a row and blank cells are reported where they are.
 fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions]) -> Grid {
     let mut covered = HashSet::new();
     let mut spans = HashMap::new();
+    // Cells covered by merged ranges so far: a real sheet has a few hundred; past this bound the
+    // ranges of a hostile file are not taken as merges (their top-left cells stay as they are).
+    let mut area: u64 = 0;
     for m in merged {
-        spans.insert(m.start, (m.end.0 - m.start.0 + 1, m.end.1 - m.start.1 + 1));
+        if m.end.0 < m.start.0 || m.end.1 < m.start.1 {
+            continue;
+        }
+        let (rows, cols) = (
+            (m.end.0 - m.start.0).saturating_add(1),
+            (m.end.1 - m.start.1).saturating_add(1),
+        );
+        spans.insert(m.start, (rows, cols));
         // A merged range is at most a table wide and tall; a larger one is not a label.
-        if (m.end.0 - m.start.0) < 1000 && (m.end.1 - m.start.1) < 200 {
+        if rows <= 1000 && cols <= 200 && area + u64::from(rows * cols) <= MAX_MERGED_AREA {
+            area += u64::from(rows * cols);
             for r in m.start.0..=m.end.0 {
                 for c in m.start.1..=m.end.1 {
                     if (r, c) != m.start {
@@ -170,6 +206,11 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
         .map(|(c, _)| *c)
         .max()
         .unwrap_or(first_col);
+    // However far apart the columns, the blanks filled in stay bounded (a real table is a few
+    // dozen columns wide; blanks beyond the bound are only not reported, values still read).
+    let width = u64::from(last_col - first_col) + 1;
+    let most = (MAX_BLANK_FILL / rows.len().max(1) as u64).max(1);
+    let last_col = first_col + (width.min(most) - 1) as u32;
     let mut out: Vec<GridCell> = Vec::with_capacity(cells.len());
     let mut present = HashSet::with_capacity(cells.len());
     for (r, c, (text, number)) in cells {
@@ -217,8 +258,11 @@ fn parse_reference(formula: &str) -> Option<Location> {
     if letters.is_empty() || digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
+    // A name may say anything: a column past XFD (or past u32) is no cell.
     let col = letters.chars().try_fold(0u32, |acc, ch| {
-        Some(acc * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1))
+        acc.checked_mul(26)?
+            .checked_add(ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+            .filter(|&c| c <= 16_384)
     })? - 1;
     let row = digits.parse::<u32>().ok()?.checked_sub(1)?;
     Some(Location::sheet(&sheet, row, col))
@@ -233,5 +277,7 @@ mod tests {
         assert_eq!(parse_reference("'表 三'!$C$7"), Some(Location::sheet("表 三", 6, 2)));
         assert_eq!(parse_reference("表四!AB12"), Some(Location::sheet("表四", 11, 27)));
         assert_eq!(parse_reference("表四!$A$1:$B$2"), None);
+        assert_eq!(parse_reference("表四!XFD1"), Some(Location::sheet("表四", 0, 16_383)));
+        assert_eq!(parse_reference("表四!ZZZZZZZZZZZZZZ1"), None);
     }
 }

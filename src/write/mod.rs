@@ -44,9 +44,7 @@ where
     F: FnOnce(&mut std::fs::File) -> std::result::Result<(), String>,
 {
     let fail = |msg: String| Error::new(path, ErrorKind::Write(msg));
-    if inputs.iter().any(|i| same_file(i, path)) {
-        return Err(Error::new(path, ErrorKind::WouldOverwrite));
-    }
+    refuse_inputs(path, inputs)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -67,8 +65,41 @@ where
     tmp.as_file()
         .sync_all()
         .map_err(|e| fail(format!("写入失败（{e}），磁盘可能已满")))?;
-    tmp.persist(path)
-        .map_err(|e| fail(format!("无法保存（{}），文件可能正被 Excel 或 WPS 打开", e.error)))?;
+    tmp.persist(path).map_err(|e| fail(persist_message(&e.error)))?;
+    Ok(())
+}
+
+/// Why the finished file could not take the destination's name, and what to do.
+fn persist_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => {
+            format!("无法保存（{e}），文件可能正被 Excel 或 WPS 打开，或没有写入权限；请关闭该文件后再试")
+        }
+        K::InvalidFilename => format!("无法保存（{e}），文件名过长或含有系统不允许的字符；请换一个较短的文件名"),
+        K::IsADirectory => format!("无法保存（{e}），该路径是一个文件夹；请指定文件名"),
+        _ => format!("无法保存（{e}）"),
+    }
+}
+
+/// Refuses an output path that names one of the inputs (also through `..`, links or case on
+/// Windows). [`save`] does this itself; a command with several outputs calls it for each before
+/// writing any, so a refused run writes nothing.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("nianbao-doc-refuse-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let input = dir.join("区财政局.xlsx");
+/// std::fs::write(&input, b"PK").unwrap();
+/// let same = dir.join(".").join("区财政局.xlsx");
+/// assert_eq!(nianbao::write::refuse_inputs(&same, &[input.clone()]).unwrap_err().code(), "WOULD_OVERWRITE");
+/// assert!(nianbao::write::refuse_inputs(&dir.join("汇总.xlsx"), &[input]).is_ok());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    if inputs.iter().any(|i| same_file(i, path)) {
+        return Err(Error::new(path, ErrorKind::WouldOverwrite));
+    }
     Ok(())
 }
 
@@ -125,6 +156,8 @@ pub fn safe_file_name(name: &str) -> String {
             }
         })
         .collect();
+    // File systems allow 255 bytes a name: a long agency name keeps its first 60 characters.
+    let clean: String = clean.chars().take(60).collect();
     let clean = clean.trim_end_matches(['.', ' ']);
     let upper = clean.to_uppercase();
     let stem = upper.split('.').next().unwrap_or_default();

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs fuzz targets one after another, each for $FUZZ_SECONDS (default 300), the fixtures as seeds:
+#   fuzz/run.sh                      # every target
+#   FUZZ_SECONDS=1800 fuzz/run.sh zip_parts
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); on a stable toolchain RUSTC_BOOTSTRAP=1 lets it
+# use the nightly flags it needs. Logs go to fuzz/logs/<target>.log, crashes to fuzz/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")"
+export RUSTC_BOOTSTRAP=1
+seconds=${FUZZ_SECONDS:-300}
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(read_bytes read_published zip_parts roster)
+./seed.sh
+mkdir -p logs
+for t in "${targets[@]}"; do
+  case $t in
+    read_bytes) seeds=(../fixtures/workbooks ../fixtures/broken ../fixtures/district ../fixtures/regressions) ;;
+    read_published) seeds=(../fixtures/published ../fixtures/regressions) ;;
+    *) seeds=() ;;
+  esac
+  mkdir -p "corpus/$t"
+  existing=()
+  for s in "${seeds[@]}"; do [ -d "$s" ] && existing+=("$s"); done
+  echo "== $t: ${seconds}s" >&2
+  cargo fuzz run "$t" "corpus/$t" "${existing[@]}" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=20 \
+    -print_final_stats=1 2>&1 | tee "logs/$t.log" | grep -E "^#[0-9]+.*(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb|Test unit written" >&2 || true
+done

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Seeds for the zip_parts target: the first byte picks the part (see PARTS in src/lib.rs), the rest
+# is that part as the fixture has it. Needs unzip.
+set -euo pipefail
+cd "$(dirname "$0")"
+out=corpus/zip_parts
+mkdir -p "$out"
+seed() { # index template member
+  { printf "\\x$(printf %02x "$1")"; unzip -p "$2" "$3"; } > "$out/seed-$1"
+}
+x=../fixtures/workbooks/xlsxwriter-styled-2022.xlsx
+seed 0 $x xl/worksheets/sheet1.xml
+seed 1 $x xl/sharedStrings.xml
+seed 2 $x xl/workbook.xml
+seed 3 $x xl/styles.xml
+seed 4 $x xl/_rels/workbook.xml.rels
+seed 5 ../fixtures/workbooks/2024-pingtan-zone-lo.ods content.xml
+seed 6 ../fixtures/published/govnianbao-template-2021.docx word/document.xml
+# Other sheets of other fixtures, as sheet1 of the template.
+n=7
+for f in ../fixtures/workbooks/*.xlsx; do
+  { printf '\x00'; unzip -p "$f" xl/worksheets/sheet1.xml; } > "$out/seed-sheet-$n"; n=$((n+1))
+done
+for f in ../fixtures/workbooks/*.ods ../fixtures/district/*.ods; do
+  { printf '\x05'; unzip -p "$f" content.xml; } > "$out/seed-ods-$n"; n=$((n+1))
+done
+# The roster: CSV in UTF-8 and in GBK, and workbooks.
+mkdir -p corpus/roster
+cp ../fixtures/district/roster.csv corpus/roster/roster.csv
+printf '\xb5\xa5\xce\xbb\xc3\xfb\xb3\xc6,\xc0\xe0\xb1\xf0\n\xc7\xf8\xb2\xc6\xd5\xfe\xbe\xd6,\xb2\xbf\xc3\xc5\n' > corpus/roster/gbk.csv
+cp ../fixtures/workbooks/2020-shanghai-city-lo.xls ../fixtures/workbooks/2024-pingtan-zone-lo.ods corpus/roster/
