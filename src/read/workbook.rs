@@ -62,6 +62,12 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
     let names = match kind {
         InputKind::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?;
+            // Our own templates are read by their cell names; their merged ranges (a second pass
+            // over each sheet's XML) are not needed.
+            let named = wb
+                .defined_names()
+                .iter()
+                .any(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
             for name in visible(&wb) {
                 let mut cells = Vec::new();
                 // A chart sheet or a sheet calamine cannot parse has no table to offer; skip it.
@@ -76,7 +82,11 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
                     }
                 }
                 drop(reader);
-                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                let merged = if named {
+                    Vec::new()
+                } else {
+                    wb.merge_cells_by_sheet_name(&name).unwrap_or_default()
+                };
                 sheets.push((name, cells, merged));
             }
             wb.defined_names().to_vec()
