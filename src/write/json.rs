@@ -1,4 +1,4 @@
-//! JSON of a report, with its findings: the data contract of `../shared/spec/README.md`.
+//! JSON of a report, with its findings: the data contract of `fixtures/spec/README.md` (a copy of the shared spec).
 
 use serde::Serialize;
 
