@@ -168,6 +168,12 @@ fn main() {
             return;
         }
     }
+    // `cargo test --all-targets` runs this binary too, without `--bench`: building thousands of
+    // workbooks and a release binary is a benchmark's job, not a test's.
+    if !args.iter().any(|a| a == "--bench") {
+        println!("benches/merge.rs: run with `cargo bench --bench merge`");
+        return;
+    }
     let sizes: Vec<usize> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![1000, 10000] } else { sizes };
     let build = Command::new(env!("CARGO"))
