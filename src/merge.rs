@@ -418,19 +418,7 @@ impl Merged {
     /// Entries in summary order: roster order first, then the rest by agency.
     pub fn ordered(&self) -> Vec<&Entry> {
         let mut list: Vec<&Entry> = self.entries.iter().collect();
-        list.sort_by(|a, b| {
-            let ka = (
-                a.member.unwrap_or(usize::MAX),
-                a.agency.clone().unwrap_or_default(),
-                a.file.clone(),
-            );
-            let kb = (
-                b.member.unwrap_or(usize::MAX),
-                b.agency.clone().unwrap_or_default(),
-                b.file.clone(),
-            );
-            ka.cmp(&kb)
-        });
+        list.sort_by_key(|e| (e.member.unwrap_or(usize::MAX), e.agency.as_deref(), e.file.as_path()));
         list
     }
 

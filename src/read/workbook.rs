@@ -9,7 +9,7 @@
 //! half a terabyte), the number of non-empty cells is limited, and blank cells are filled in only
 //! where tables can be: in rows that have content, up to the last column used by more than one row.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsx};
@@ -176,8 +176,8 @@ const MAX_BLANK_FILL: u64 = 1 << 20;
 /// be — in rows with content, up to the last column that more than one row uses — so values can be
 /// placed by their order in a row and blank cells are reported where they are.
 fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions]) -> Grid {
-    let mut covered = HashSet::new();
-    let mut spans = HashMap::new();
+    let mut covered = HashSet::default();
+    let mut spans = HashMap::default();
     // Cells covered by merged ranges so far: a real sheet has a few hundred; past this bound the
     // ranges of a hostile file are not taken as merges (their top-left cells stay as they are).
     let mut area: u64 = 0;
@@ -202,7 +202,7 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
             }
         }
     }
-    let mut rows_of_col: HashMap<u32, u32> = HashMap::new();
+    let mut rows_of_col: HashMap<u32, u32> = HashMap::default();
     let mut rows: Vec<u32> = cells.iter().map(|(r, _, _)| *r).collect();
     rows.sort_unstable();
     rows.dedup();
@@ -222,7 +222,7 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
     let most = (MAX_BLANK_FILL / rows.len().max(1) as u64).max(1);
     let last_col = first_col + (width.min(most) - 1) as u32;
     let mut out: Vec<GridCell> = Vec::with_capacity(cells.len());
-    let mut present = HashSet::with_capacity(cells.len());
+    let mut present = HashSet::with_capacity_and_hasher(cells.len(), Default::default());
     for (r, c, (text, number)) in cells {
         present.insert((r, c));
         if covered.contains(&(r, c)) {
