@@ -263,7 +263,7 @@ fn report() -> impl Strategy<Value = Report> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_report_checks_and_renders(report in report(), previous in report()) {
@@ -278,6 +278,14 @@ proptest! {
         let _ = nianbao::write::md::report_md(&report);
         // The official-layout workbook, with the cells' own texts as notes.
         if let Err(k) = nianbao::write::xlsx::filled(&report, &findings, "来源文件：随机报告.xlsx") {
+            prop_assert!(chinese(&k.to_string()), "{k}");
+        }
+        // The findings workbook of `check --report`: one sheet per agency, named after it.
+        let items = vec![
+            (nianbao::check::FileCheck::of("甲.xlsx", &report, Some(&previous)), Some(report.clone())),
+            (nianbao::check::FileCheck::of("乙.xlsx", &previous, None), Some(previous.clone())),
+        ];
+        if let Err(k) = nianbao::write::xlsx::findings_workbook(&items) {
             prop_assert!(chinese(&k.to_string()), "{k}");
         }
     }
