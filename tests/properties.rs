@@ -223,7 +223,14 @@ proptest! {
 fn report() -> impl Strategy<Value = Report> {
     let format = prop_oneof![Just(Format::F2019), Just(Format::F2021)];
     let year = prop_oneof![Just(2019), Just(2020), Just(2024), 2000..=2100];
-    (format, year).prop_flat_map(|(format, year)| {
+    let agency = prop_oneof![
+        3 => Just("某某区人民政府办公室".to_string()),
+        1 => cell_text(),
+        1 => Just("[表]:*?/\\'".to_string()),
+        1 => Just("局".repeat(40_000)),
+        1 => Just("\u{0}\u{1}\u{1f}\u{7f}".to_string()),
+    ];
+    (format, year, agency).prop_flat_map(|(format, year, agency)| {
         let n = format.cells().len();
         let value = prop_oneof![
             3 => Just(None),
@@ -248,7 +255,7 @@ fn report() -> impl Strategy<Value = Report> {
             })),
         ];
         prop::collection::vec(value, n).prop_map(move |cells| {
-            let mut r = Report::new("某某区人民政府办公室", year, format);
+            let mut r = Report::new(&agency, year, format);
             r.cells = cells;
             r
         })
@@ -256,7 +263,7 @@ fn report() -> impl Strategy<Value = Report> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_report_checks_and_renders(report in report(), previous in report()) {
@@ -269,5 +276,17 @@ proptest! {
         let _ = nianbao::write::csv::long_csv(&[&report], true);
         let _ = nianbao::write::html::report_html(&report);
         let _ = nianbao::write::md::report_md(&report);
+        // The official-layout workbook, with the cells' own texts as notes.
+        if let Err(k) = nianbao::write::xlsx::filled(&report, &findings, "来源文件：随机报告.xlsx") {
+            prop_assert!(chinese(&k.to_string()), "{k}");
+        }
+        // The findings workbook of `check --report`: one sheet per agency, named after it.
+        let items = vec![
+            (nianbao::check::FileCheck::of("甲.xlsx", &report, Some(&previous)), Some(report.clone())),
+            (nianbao::check::FileCheck::of("乙.xlsx", &previous, None), Some(previous.clone())),
+        ];
+        if let Err(k) = nianbao::write::xlsx::findings_workbook(&items) {
+            prop_assert!(chinese(&k.to_string()), "{k}");
+        }
     }
 }

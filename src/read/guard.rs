@@ -46,12 +46,14 @@ fn too_large(what: &str, bytes: u64, limits: &Limits) -> ErrorKind {
 }
 
 thread_local! {
-    /// Set while this thread runs a calamine call under [`calamine`]: its panic is caught.
+    /// Set while this thread runs a call under [`catch`]: its panic is caught.
     static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Where the last caught panic happened (`calamine-0.38.0/src/xls.rs:955`), for the message.
+    static WHERE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-/// Whether the current thread is inside a guarded calamine call (a panic hook can stay quiet then,
-/// as the panic becomes an ordinary error about the file).
+/// Whether the current thread is inside a guarded call (a panic hook can stay quiet then, as the
+/// panic becomes an ordinary error about the file).
 pub fn in_guarded_call() -> bool {
     GUARDED.with(Cell::get)
 }
@@ -76,7 +78,15 @@ pub fn catch<T>(
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !in_guarded_call() {
+            if in_guarded_call() {
+                // The last three parts of the path say enough: crate, folder, file and line.
+                let at = info.location().map(|l| {
+                    let parts: Vec<&str> = l.file().rsplit(['/', '\\']).take(3).collect();
+                    let file: Vec<&str> = parts.into_iter().rev().collect();
+                    format!("{}:{}", file.join("/"), l.line())
+                });
+                WHERE.with(|w| *w.borrow_mut() = at.unwrap_or_default());
+            } else {
                 previous(info);
             }
         }));
@@ -90,7 +100,12 @@ pub fn catch<T>(
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(fault(detail))
+        let at = WHERE.with(|w| std::mem::take(&mut *w.borrow_mut()));
+        Err(fault(if at.is_empty() {
+            detail
+        } else {
+            format!("{detail}，{at}")
+        }))
     })
 }
 
@@ -856,7 +871,10 @@ mod tests {
     fn a_panic_becomes_a_corrupt_error() {
         let r: Result<(), ErrorKind> = calamine("xls", || panic!("index out of bounds"));
         match r {
-            Err(ErrorKind::Corrupt { kind: "xls", detail }) => assert!(detail.contains("index out of bounds")),
+            Err(ErrorKind::Corrupt { kind: "xls", detail }) => {
+                assert!(detail.contains("index out of bounds"), "{detail}");
+                assert!(detail.contains("src/read/guard.rs:"), "{detail}");
+            }
             other => panic!("{other:?}"),
         }
         assert!(!in_guarded_call());
