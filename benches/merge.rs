@@ -10,6 +10,8 @@
 //! * runs the release binary `nianbao merge DIR -o summary.xlsx --year 2024` and reports its wall
 //!   time and, on Linux, its peak memory (the high-water mark of its resident set).
 //!
+//! Both timings start from a warm page cache and are the median of three runs; so is the peak memory.
+//!
 //! Goals (issue 5): merge(1000) < 2 × calamine(1000); peak memory(10000) ≤ 1.5 × peak memory(1000).
 
 use std::io::Cursor;
@@ -158,6 +160,24 @@ fn wait_peak(mut child: std::process::Child) -> Option<u64> {
     }
 }
 
+/// Each timing is the median of this many runs: one run on a shared 2-core machine varies by ±15 %.
+const RUNS: usize = 3;
+
+/// Reads every file once so that both timings start from the same (warm) page cache; otherwise
+/// whichever runs first also pays for the disk.
+fn warm(dir: &Path) {
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        std::hint::black_box(std::fs::read(entry.path()).ok());
+    }
+}
+
+/// The median of some measurements (times, or peak memory, which varies by ±20 % from run to run
+/// with the order rayon's threads finish in).
+fn median<T: Ord + Copy>(mut all: Vec<T>) -> T {
+    all.sort_unstable();
+    all[all.len() / 2]
+}
+
 fn main() {
     // Building a dataset fills this process's heap; a child spawned afterwards would start from it
     // (its peak memory would count ours), so datasets are built by a child of their own.
@@ -192,8 +212,11 @@ fn main() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("target/bench-merge")
             .join(n.to_string());
-        let (merge, peak) = merge_binary(&dir);
-        let floor = calamine_alone(&dir);
+        warm(&dir);
+        let runs: Vec<(Duration, Option<u64>)> = (0..RUNS).map(|_| merge_binary(&dir)).collect();
+        let merge = median(runs.iter().map(|r| r.0).collect());
+        let peak = runs.iter().map(|r| r.1).collect::<Option<Vec<u64>>>().map(median);
+        let floor = median((0..RUNS).map(|_| calamine_alone(&dir)).collect());
         let ratio = merge.as_secs_f64() / floor.as_secs_f64();
         let peak_text = peak.map_or_else(|| "n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
         println!(
