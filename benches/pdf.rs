@@ -8,11 +8,14 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hayro_interpret::hayro_syntax::Pdf;
 use hayro_interpret::kurbo::{Affine, Rect};
 use hayro_interpret::{interpret_page, Context, DummyDevice, InterpreterCache, InterpreterSettings};
+
+mod common;
+use common::median;
 
 fn hayro_only(bytes: &[u8]) -> usize {
     let pdf = Pdf::new(bytes.to_vec()).expect("fixture opens");
@@ -25,23 +28,6 @@ fn hayro_only(bytes: &[u8]) -> usize {
         interpret_page(page, &mut ctx, &mut DummyDevice);
     }
     pdf.pages().len()
-}
-
-/// Median time of `f` over enough runs to take about half a second.
-fn median(mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    f();
-    let once = start.elapsed().max(Duration::from_micros(1));
-    let runs = (Duration::from_millis(500).as_nanos() / once.as_nanos()).clamp(5, 500) as usize;
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
 }
 
 fn main() {

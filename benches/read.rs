@@ -8,9 +8,12 @@
 use std::hint::black_box;
 use std::io::Cursor;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use calamine::{open_workbook_auto_from_rs, Reader, Sheets};
+
+mod common;
+use common::median;
 
 fn calamine_only(bytes: &[u8]) {
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).expect("fixture opens");
@@ -22,23 +25,6 @@ fn calamine_only(bytes: &[u8]) {
             _ => None,
         };
     }
-}
-
-/// Median time of `f` over enough runs to take about half a second.
-fn median(mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    f();
-    let once = start.elapsed().max(Duration::from_micros(1));
-    let runs = (Duration::from_millis(500).as_nanos() / once.as_nanos()).clamp(5, 2000) as usize;
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
 }
 
 fn main() {

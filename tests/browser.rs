@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use calamine::{open_workbook_auto, Data, Reader};
 use common::Running;
 use fantoccini::{Client, ClientBuilder, Locator};
 use nianbao::format::Format;
@@ -68,12 +67,7 @@ fn district_copy(dir: &Path) -> PathBuf {
         std::fs::write(&to, &f.bytes).unwrap();
         if f.modified > 0 {
             let when = SystemTime::UNIX_EPOCH + Duration::from_millis(f.modified);
-            std::fs::File::options()
-                .write(true)
-                .open(&to)
-                .unwrap()
-                .set_modified(when)
-                .unwrap();
+            common::set_modified(&to, when);
         }
     }
     root
@@ -135,6 +129,27 @@ async fn wait_for(file: &Path) -> Vec<u8> {
 }
 
 /// The table as text: one row of cell texts per agency.
+/// The text of the element `css` finds.
+async fn text(client: &Client, css: &str) -> String {
+    client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+/// Types into (or, for a file input, chooses a file with) the element `css` finds.
+async fn type_into(client: &Client, css: &str, keys: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// Clicks the element `css` finds.
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
 async fn table(client: &Client) -> Vec<Vec<String>> {
     let v = client
         .execute(
@@ -196,31 +211,18 @@ async fn a_clerk_does_the_district_in_the_browser() {
         .select_by_value("2024")
         .await
         .unwrap();
-    let note = client
-        .find(Locator::Css("#format-note"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = text(&client, "#format-note").await;
     assert_eq!(note, "2024 年度报告使用 2021 版格式（国办公开办函〔2021〕30号）");
 
     // Step 1: the roster, then the templates can be had one per agency.
-    client
-        .find(Locator::Css("#roster-file"))
-        .await
-        .unwrap()
-        .send_keys(&folder.join("roster.csv").display().to_string())
-        .await
-        .unwrap();
+    type_into(
+        &client,
+        "#roster-file",
+        &folder.join("roster.csv").display().to_string(),
+    )
+    .await;
     until(&client, "document.querySelector('#roster-info .ok')", "the roster").await;
-    let roster = client
-        .find(Locator::Css("#roster-info"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let roster = text(&client, "#roster-info").await;
     assert!(roster.contains("12 个单位"), "{roster}");
     let zip = client.find(Locator::Css("#template-zip")).await.unwrap();
     assert!(!zip
@@ -238,26 +240,14 @@ async fn a_clerk_does_the_district_in_the_browser() {
     assert_eq!((report.year, report.format), (2024, Format::F2021));
 
     // Step 2: the whole folder through the folder picker.
-    client
-        .find(Locator::Css("#pick-folder"))
-        .await
-        .unwrap()
-        .send_keys(&folder.display().to_string())
-        .await
-        .unwrap();
+    type_into(&client, "#pick-folder", &folder.display().to_string()).await;
     until(
         &client,
         "!document.querySelector('#result').hidden && document.querySelectorAll('#table tbody tr').length > 0",
         "the table",
     )
     .await;
-    let headline = client
-        .find(Locator::Css("#headline"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let headline = text(&client, "#headline").await;
     assert!(
         headline.contains("汇总 13 份：计入 11，重复 1，无法读取 1"),
         "{headline}"
@@ -274,13 +264,7 @@ async fn a_clerk_does_the_district_in_the_browser() {
     assert!(row("区统计局")[6].contains("文件已损坏"), "{:?}", row("区统计局"));
     assert_eq!(row("区卫生健康局")[3], "名单外（已计入）");
     assert_eq!(row("区住房和城乡建设局")[4], "2");
-    let skipped = client
-        .find(Locator::Css("#notices"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let skipped = text(&client, "#notices").await;
     assert!(skipped.contains("~$区财政局.xlsx"), "{skipped}");
     shot(&client, "#step2", "2-table.png").await;
 
@@ -297,56 +281,22 @@ async fn a_clerk_does_the_district_in_the_browser() {
         .unwrap();
     housing.click().await.unwrap();
     until(&client, "document.querySelector('#details-body table')", "the findings").await;
-    let details = client
-        .find(Locator::Css("#details-body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let details = text(&client, "#details-body").await;
     assert!(
         details.contains("Sheet1") && details.contains("J24") && details.contains("相差 10"),
         "{details}"
     );
     shot(&client, "", "3-findings.png").await;
-    client
-        .find(Locator::Css("#details-close"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#details-close").await;
 
     // Step 3: name the summary, download 汇总.xlsx through the browser, read it back.
-    client
-        .find(Locator::Css("#name"))
-        .await
-        .unwrap()
-        .send_keys("某某区人民政府")
-        .await
-        .unwrap();
+    type_into(&client, "#name", "某某区人民政府").await;
     shot(&client, "#step3", "4-downloads.png").await;
-    client
-        .find(Locator::Css("#dl-summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#dl-summary").await;
     let file = downloads.join("汇总.xlsx");
     wait_for(&file).await;
-    let mut wb = open_workbook_auto(&file).unwrap();
-    let detail = wb.worksheet_range("分单位明细").unwrap();
-    let last: Vec<String> = detail
-        .rows()
-        .next_back()
-        .unwrap()
-        .iter()
-        .map(|d| match d {
-            Data::Float(f) => nianbao::model::format_number(*f),
-            d => d.to_string(),
-        })
-        .collect();
+    let detail = common::sheet(&std::fs::read(&file).unwrap(), "分单位明细");
+    let last = detail.last().unwrap();
     assert_eq!(last[1], "合计（某某区人民政府）");
     assert_eq!(last[7 + Format::F2021.cell_index("t3.new.total").unwrap()], "250");
 
@@ -354,13 +304,7 @@ async fn a_clerk_does_the_district_in_the_browser() {
 
     // Starting again, then a file dropped on the box (a made-up one the browser holds): it is
     // taken and shown as unreadable with its reason.
-    client
-        .find(Locator::Css("#clear"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "#clear").await;
     until(&client, "document.querySelector('#result').hidden", "the table to go").await;
     client
         .execute(

@@ -22,6 +22,23 @@ fn pairs(list: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `(code, label, parent-or-group)` of every entry of a spec list; `link` names the third key.
+fn triples(list: &Value, link: &str) -> Vec<Triple> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap().into(),
+                v["label"].as_str().unwrap().into(),
+                v[link].as_str().map(Into::into),
+            )
+        })
+        .collect()
+}
+
+type Triple = (String, String, Option<String>);
+
 #[test]
 fn tables_match_the_reference() {
     let spec = spec();
@@ -73,96 +90,41 @@ fn tables_match_the_reference() {
         }
         // 表三 rows with parents, groups, columns, notes.
         let t3 = &s["t3"];
-        let rows: Vec<(String, String, Option<String>)> = layout
+        let rows: Vec<Triple> = layout
             .t3_rows
             .iter()
             .map(|r| (r.code.into(), r.label.into(), r.parent.map(Into::into)))
             .collect();
-        let want: Vec<(String, String, Option<String>)> = t3["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| {
-                (
-                    v["code"].as_str().unwrap().into(),
-                    v["label"].as_str().unwrap().into(),
-                    v["parent"].as_str().map(Into::into),
-                )
-            })
-            .collect();
+        let want = triples(&t3["rows"], "parent");
         assert_eq!(rows, want, "{format} t3 rows");
-        let groups: Vec<(String, String, Option<String>)> = layout
+        let groups: Vec<Triple> = layout
             .t3_groups
             .iter()
             .map(|r| (r.code.into(), r.label.into(), r.parent.map(Into::into)))
             .collect();
-        let want: Vec<(String, String, Option<String>)> = t3["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| {
-                (
-                    v["code"].as_str().unwrap().into(),
-                    v["label"].as_str().unwrap().into(),
-                    v["parent"].as_str().map(Into::into),
-                )
-            })
-            .collect();
+        let want = triples(&t3["groups"], "parent");
         assert_eq!(groups, want, "{format} t3 groups");
-        let cols: Vec<(String, String, Option<String>)> = T3_COLUMNS
+        let cols: Vec<Triple> = T3_COLUMNS
             .iter()
             .map(|c| (c.code.into(), c.label.into(), c.group.map(Into::into)))
             .collect();
-        let want: Vec<(String, String, Option<String>)> = t3["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| {
-                (
-                    v["code"].as_str().unwrap().into(),
-                    v["label"].as_str().unwrap().into(),
-                    v["group"].as_str().map(Into::into),
-                )
-            })
-            .collect();
+        let want = triples(&t3["columns"], "group");
         assert_eq!(cols, want, "{format} t3 columns");
         assert_eq!(T3_CORNER_NOTE, t3["corner_note"].as_str().unwrap());
         assert_eq!(T3_COLUMN_GROUP, t3["column_group"].as_str().unwrap());
         // 表四.
         let t4 = &s["t4"];
-        let cols: Vec<(String, String, Option<String>)> = T4_COLUMNS
+        let cols: Vec<Triple> = T4_COLUMNS
             .iter()
             .map(|c| (c.code.into(), c.label.into(), c.group.map(Into::into)))
             .collect();
-        let want: Vec<(String, String, Option<String>)> = t4["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| {
-                (
-                    v["code"].as_str().unwrap().into(),
-                    v["label"].as_str().unwrap().into(),
-                    v["group"].as_str().map(Into::into),
-                )
-            })
-            .collect();
+        let want = triples(&t4["columns"], "group");
         assert_eq!(cols, want, "t4 columns");
-        let groups: Vec<(String, String, Option<String>)> = T4_GROUPS
+        let groups: Vec<Triple> = T4_GROUPS
             .iter()
             .map(|g| (g.code.into(), g.label.into(), g.parent.map(Into::into)))
             .collect();
-        let want: Vec<(String, String, Option<String>)> = t4["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| {
-                (
-                    v["code"].as_str().unwrap().into(),
-                    v["label"].as_str().unwrap().into(),
-                    v["parent"].as_str().map(Into::into),
-                )
-            })
-            .collect();
+        let want = triples(&t4["groups"], "parent");
         assert_eq!(groups, want, "t4 groups");
     }
 }

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use calamine::{open_workbook_auto, Data, Reader};
 use nianbao::merge::{merge, MergeOptions, Status};
 use nianbao::read::collect;
 use nianbao::roster::Roster;
 use serde_json::Value as Json;
+
+mod common;
 
 fn district() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/district")
@@ -38,12 +39,7 @@ fn copy_with_times() -> tempfile::TempDir {
             let day: u64 = t[8..10].parse().unwrap();
             let minutes: u64 = t[11..13].parse::<u64>().unwrap() * 60 + t[14..16].parse::<u64>().unwrap();
             let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_660_800 + day * 86_400 + minutes * 60);
-            std::fs::File::options()
-                .write(true)
-                .open(&to)
-                .unwrap()
-                .set_modified(when)
-                .unwrap();
+            common::set_modified(&to, when);
         }
     }
     dir
@@ -131,20 +127,7 @@ fn the_district_adds_up() {
 }
 
 fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|d| match d {
-                    Data::Empty => String::new(),
-                    Data::Float(f) => nianbao::model::format_number(*f),
-                    d => d.to_string(),
-                })
-                .collect()
-        })
-        .collect()
+    common::sheet(&std::fs::read(path).unwrap(), name)
 }
 
 #[test]

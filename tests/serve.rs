@@ -6,8 +6,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
-use common::{encode, get, post, Running};
+use common::{encode, get, post, sheet, Running};
 use nianbao::format::Format;
 use nianbao::read::{read_bytes, Options};
 use nianbao::serve::Limits;
@@ -28,23 +27,6 @@ fn rows_named<'a>(result: &'a Json, name: &str) -> Vec<&'a Json> {
         .unwrap()
         .iter()
         .filter(|r| r["name"] == name)
-        .collect()
-}
-
-fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let range = wb.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|d| match d {
-                    Data::Empty => String::new(),
-                    Data::Float(f) => nianbao::model::format_number(*f),
-                    d => d.to_string(),
-                })
-                .collect()
-        })
         .collect()
 }
 

@@ -13,7 +13,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::grid::tidy;
-use super::{Document, Grid, GridCell};
+use super::{Document, Grid, GridCell, Prose};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
 
@@ -71,8 +71,7 @@ struct Table {
 #[derive(Default)]
 struct Walker {
     grids: Vec<Grid>,
-    paragraphs: Vec<String>,
-    paragraph: String,
+    prose: Prose,
     tables: Vec<Table>,
     /// Inside `w:t`: its text is the document's.
     in_text: bool,
@@ -81,27 +80,19 @@ struct Walker {
 }
 
 impl Walker {
+    /// The open cell of the innermost table, if the walk is inside one.
     fn cell(&mut self) -> Option<&mut Cell> {
         self.tables.last_mut()?.cell.as_mut()
     }
 
     fn push_text(&mut self, text: &str) {
-        match self.cell() {
-            Some(cell) => cell.text.push_str(text),
-            None => self.paragraph.push_str(text),
-        }
+        let cell = self.tables.last_mut().and_then(|t| t.cell.as_mut());
+        self.prose.push(cell.map(|c| &mut c.text), text);
     }
 
     fn end_paragraph(&mut self) {
-        if let Some(cell) = self.cell() {
-            cell.text.push('\n');
-            return;
-        }
-        let p = tidy(&self.paragraph);
-        self.paragraph.clear();
-        if !p.is_empty() {
-            self.paragraphs.push(p);
-        }
+        let cell = self.tables.last_mut().and_then(|t| t.cell.as_mut());
+        self.prose.end(cell.map(|c| &mut c.text));
     }
 
     fn start(&mut self, e: &BytesStart, empty: bool) {
@@ -286,10 +277,9 @@ fn parse(xml: &[u8]) -> Result<Document, String> {
         }
         buf.clear();
     }
-    w.end_paragraph();
     Ok(Document {
         grids: w.grids,
-        paragraphs: w.paragraphs,
+        paragraphs: w.prose.finish(),
         names: Vec::new(),
         published: true,
     })

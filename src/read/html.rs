@@ -18,7 +18,7 @@ use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 use super::grid::tidy;
-use super::{Document, Grid, GridCell};
+use super::{Document, Grid, GridCell, Prose};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
 
@@ -158,35 +158,23 @@ const BLOCKS: &[&str] = &[
 /// Walks the page once, in document order.
 struct Walker {
     grids: Vec<Grid>,
-    paragraphs: Vec<String>,
-    paragraph: String,
+    prose: Prose,
     tables: Vec<RawTable>,
     hidden: usize,
 }
 
 impl Walker {
-    /// The open cell of the innermost table, if the walk is inside one.
-    fn cell(&mut self) -> Option<&mut RawCell> {
-        self.tables.last_mut()?.cell.as_mut()
+    /// The text of the open cell of the innermost table, if the walk is inside one.
+    fn cell(tables: &mut [RawTable]) -> Option<&mut String> {
+        Some(&mut tables.last_mut()?.cell.as_mut()?.text)
     }
 
     fn text(&mut self, text: &str) {
-        match self.cell() {
-            Some(cell) => cell.text.push_str(text),
-            None => self.paragraph.push_str(text),
-        }
+        self.prose.push(Self::cell(&mut self.tables), text);
     }
 
     fn block_boundary(&mut self) {
-        if let Some(cell) = self.cell() {
-            cell.text.push('\n');
-            return;
-        }
-        let p = tidy(&self.paragraph);
-        self.paragraph.clear();
-        if !p.is_empty() {
-            self.paragraphs.push(p);
-        }
+        self.prose.end(Self::cell(&mut self.tables));
     }
 
     fn open(&mut self, name: &str, element: &scraper::node::Element) {
@@ -259,8 +247,7 @@ fn parse(text: &str) -> Document {
     let html = Html::parse_document(text);
     let mut w = Walker {
         grids: Vec::new(),
-        paragraphs: Vec::new(),
-        paragraph: String::new(),
+        prose: Prose::default(),
         tables: Vec::new(),
         hidden: 0,
     };
@@ -282,10 +269,9 @@ fn parse(text: &str) -> Document {
         let name = format!("表格{}", w.grids.len() + 1);
         w.grids.push(layout(&name, t));
     }
-    w.block_boundary();
     Document {
         grids: w.grids,
-        paragraphs: w.paragraphs,
+        paragraphs: w.prose.finish(),
         names: Vec::new(),
         published: true,
     }

@@ -87,6 +87,45 @@ pub struct Document {
     pub published: bool,
 }
 
+/// The text outside a document's tables, gathered paragraph by paragraph while a reader walks the
+/// document in order (web pages, Word). Text inside a table cell goes to that cell instead, and a
+/// paragraph's end there is a line break within the cell.
+#[derive(Debug, Default)]
+pub struct Prose {
+    paragraphs: Vec<String>,
+    open: String,
+}
+
+impl Prose {
+    /// Adds text to the open table cell if there is one, else to the paragraph being read.
+    pub fn push(&mut self, cell: Option<&mut String>, text: &str) {
+        match cell {
+            Some(cell) => cell.push_str(text),
+            None => self.open.push_str(text),
+        }
+    }
+
+    /// Ends a paragraph: a new line in the open cell, else the paragraph read so far (tidied, and
+    /// only if it has any text).
+    pub fn end(&mut self, cell: Option<&mut String>) {
+        if let Some(cell) = cell {
+            cell.push('\n');
+            return;
+        }
+        let p = grid::tidy(&self.open);
+        self.open.clear();
+        if !p.is_empty() {
+            self.paragraphs.push(p);
+        }
+    }
+
+    /// The paragraphs, the last one ended.
+    pub fn finish(mut self) -> Vec<String> {
+        self.end(None);
+        self.paragraphs
+    }
+}
+
 /// Decides what an input is from its first bytes and, for zip files, the names inside: a workbook,
 /// a Word document, a web page (markup in its first kilobytes), or else text in UTF-8 or GB18030.
 ///

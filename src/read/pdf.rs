@@ -136,6 +136,16 @@ struct Rule {
     b: f64,
 }
 
+/// How far a set of ruling lines reaches along one axis: from the ends of the lines running along
+/// it (`a <= b`) and the positions of the lines across it.
+fn extent(along: &[Rule], across: &[Rule]) -> (f64, f64) {
+    along
+        .iter()
+        .flat_map(|r| [r.a, r.b])
+        .chain(across.iter().map(|r| r.pos))
+        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p), hi.max(p)))
+}
+
 /// What one page holds for us.
 struct PageContent {
     chars: Vec<Ch>,
@@ -544,26 +554,8 @@ fn find_tables(rules: &[Rule]) -> Vec<RuleSet> {
         .into_values()
         .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
         .map(|(h, v)| {
-            let x0 = h
-                .iter()
-                .map(|r| r.a)
-                .chain(v.iter().map(|r| r.pos))
-                .fold(f64::MAX, f64::min);
-            let x1 = h
-                .iter()
-                .map(|r| r.b)
-                .chain(v.iter().map(|r| r.pos))
-                .fold(f64::MIN, f64::max);
-            let y0 = v
-                .iter()
-                .map(|r| r.a)
-                .chain(h.iter().map(|r| r.pos))
-                .fold(f64::MAX, f64::min);
-            let y1 = v
-                .iter()
-                .map(|r| r.b)
-                .chain(h.iter().map(|r| r.pos))
-                .fold(f64::MIN, f64::max);
+            let (x0, x1) = extent(&h, &v);
+            let (y0, y1) = extent(&v, &h);
             let xs = cluster(v.iter().map(|r| r.pos).chain([x0, x1]).collect());
             let ys = cluster(h.iter().map(|r| r.pos).chain([y0, y1]).collect());
             RuleSet {

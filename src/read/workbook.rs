@@ -93,23 +93,16 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
         }
         InputKind::Xls => {
             let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            for name in visible(&wb) {
-                let Ok(range) = wb.worksheet_range(&name) else { continue };
-                let cells = used(&range, &name, limits)?;
-                let merged = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                sheets.push((name, cells, merged));
-            }
+            sheets = whole_sheets(&mut wb, limits, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            })?;
             wb.defined_names().to_vec()
         }
         InputKind::Ods => {
             // calamine does not report merged ranges of ods files: a merged label then sits in its
             // top-left cell only, which the matcher handles.
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            for name in visible(&wb) {
-                let Ok(range) = wb.worksheet_range(&name) else { continue };
-                let cells = used(&range, &name, limits)?;
-                sheets.push((name, cells, Vec::new()));
-            }
+            sheets = whole_sheets(&mut wb, limits, |_, _| Vec::new())?;
             wb.defined_names().to_vec()
         }
         InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {
@@ -117,6 +110,28 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
         }
     };
     Ok((sheets, names))
+}
+
+/// The visible sheets of a workbook that calamine reads a sheet at a time (xls, ods), with the
+/// merged ranges `merges` finds for each.
+fn whole_sheets<RS, R>(
+    wb: &mut R,
+    limits: &Limits,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+) -> Result<Vec<Sheet>, ErrorKind>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let mut sheets = Vec::new();
+    for name in visible(wb) {
+        // A sheet calamine cannot parse has no table to offer; skip it.
+        let Ok(range) = wb.worksheet_range(&name) else { continue };
+        let cells = used(&range, &name, limits)?;
+        let merged = merges(wb, &name);
+        sheets.push((name, cells, merged));
+    }
+    Ok(sheets)
 }
 
 /// The visible worksheets (all of them if none is visible), in workbook order.
@@ -223,13 +238,9 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
     let last_col = first_col + (width.min(most) - 1) as u32;
     let mut out: Vec<GridCell> = Vec::with_capacity(cells.len());
     let mut present = HashSet::with_capacity_and_hasher(cells.len(), Default::default());
-    for (r, c, (text, number)) in cells {
-        present.insert((r, c));
-        if covered.contains(&(r, c)) {
-            continue;
-        }
+    let cell = |r: u32, c: u32, text: String, number: Option<f64>| {
         let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
-        out.push(GridCell {
+        GridCell {
             row: r,
             col: c,
             rows,
@@ -237,21 +248,18 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
             text,
             number,
             at: Location::sheet(name, r, c),
-        });
+        }
+    };
+    for (r, c, (text, number)) in cells {
+        present.insert((r, c));
+        if !covered.contains(&(r, c)) {
+            out.push(cell(r, c, text, number));
+        }
     }
     for &r in &rows {
         for c in first_col..=last_col {
             if !present.contains(&(r, c)) && !covered.contains(&(r, c)) {
-                let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
-                out.push(GridCell {
-                    row: r,
-                    col: c,
-                    rows,
-                    cols,
-                    text: String::new(),
-                    number: None,
-                    at: Location::sheet(name, r, c),
-                });
+                out.push(cell(r, c, String::new(), None));
             }
         }
     }

@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
+use std::time::SystemTime;
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
 use nianbao::serve::{Limits, Server, Stopper};
 use serde_json::Value as Json;
@@ -228,4 +231,32 @@ pub fn district_files() -> Vec<Upload> {
         });
     }
     out
+}
+
+/// A sheet of a workbook as text, row by row: numbers as the model writes them, blanks empty.
+pub fn sheet(workbook: &[u8], name: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(workbook.to_vec())).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => nianbao::model::format_number(*f),
+                    d => d.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Gives a file the modification time a return had (which of two duplicates is newer counts).
+pub fn set_modified(path: &Path, when: SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
 }
