@@ -29,19 +29,28 @@ pub enum ErrorKind {
     #[error("无法识别的文件内容（{0}）。支持的格式：Excel（xlsx、xlsm、xls）、WPS 表格、ODS、网页（HTML 或网页文本）、Word（docx）、PDF")]
     Unrecognized(String),
     /// The content looks like a known kind but is damaged.
-    #[error("文件已损坏，无法作为 {kind} 读取（{}）。请用 Excel 或 WPS 打开后另存为 xlsx 再试", short(.detail))]
+    #[error("文件已损坏，无法作为 {kind} 读取：{}。{}", explain(.detail), advice(.kind))]
     Corrupt {
         /// The kind it looked like.
         kind: &'static str,
         /// What the parser said.
         detail: String,
     },
+    /// One worksheet of a workbook cannot be parsed. The others are not read either: a report
+    /// read without one of its sheets would be silently incomplete.
+    #[error("工作表“{sheet}”已损坏，无法读取：{}。{}", explain(.detail), advice("xlsx"))]
+    SheetCorrupt {
+        /// The sheet's name.
+        sheet: String,
+        /// What the parser said.
+        detail: String,
+    },
     /// A PDF that cannot be parsed: damaged, truncated, or not really a PDF.
     #[error("PDF 文件已损坏，无法读取（{0}）。请重新下载，或向发布单位索取完好的文件")]
     PdfDamaged(String),
-    /// A PDF that needs a password to open.
-    #[error("PDF 已加密，请提供未加密的版本")]
-    Encrypted,
+    /// A file that needs a password to open (PDF, or a workbook saved with an open password).
+    #[error("{0} 文件已加密（设置了打开密码），无法读取。请提供未加密的版本：用原软件打开后去掉密码另存")]
+    Encrypted(&'static str),
     /// A PDF whose pages hold images but no text.
     #[error("这是扫描件（只有图像、没有文字层），无法读取其中的数字；请向发布单位索取 Word/Excel 或可复制文字的 PDF")]
     Scanned,
@@ -116,6 +125,57 @@ pub enum ErrorKind {
     Internal(String),
 }
 
+/// What parsers' messages mean, for a reader who is not a programmer: the first phrase a message
+/// contains (in lower case) decides. The messages come from zip, calamine (xlsx, xls, ods), cfb and
+/// quick-xml; ours are Chinese already and pass through.
+const PARSER_MESSAGES: &[(&str, &str)] = &[
+    ("eocd", "文件不完整，结尾缺失（可能下载或复制时中断）"),
+    (
+        "central directory",
+        "文件不完整，压缩包的目录缺失（可能下载或复制时中断）",
+    ),
+    ("checksum", "文件内容与其校验码不符，传输或存储中已损坏"),
+    ("crc", "文件内容与其校验码不符，传输或存储中已损坏"),
+    ("deflate", "压缩的数据已损坏"),
+    ("malformed fat", "文件内部结构不完整（可能下载或复制时中断）"),
+    ("end of stream", "文件内部结构不完整（可能下载或复制时中断）"),
+    ("unexpected eof", "文件内部结构不完整（可能下载或复制时中断）"),
+    ("password", "文件设置了密码"),
+    ("xml", "文件内部的 XML 数据有误"),
+    ("parse", "文件内部的数据格式有误"),
+    ("invalid", "文件内部结构有误"),
+];
+
+/// A parser's message said in Chinese where [`PARSER_MESSAGES`] knows it, the original kept after
+/// it for whoever fixes the file or nianbao.
+///
+/// ```
+/// # use nianbao::error::ErrorKind;
+/// let e = ErrorKind::Corrupt { kind: "xlsx", detail: "invalid Zip archive: Could not find EOCD".into() };
+/// assert_eq!(
+///     e.to_string(),
+///     "文件已损坏，无法作为 xlsx 读取：文件不完整，结尾缺失（可能下载或复制时中断）\
+///      （技术信息：invalid Zip archive: Could not find EOCD）。请用 Excel 或 WPS 打开后另存为 xlsx 再试，\
+///      或向报送单位重新索取"
+/// );
+/// ```
+fn explain(detail: &str) -> String {
+    let lower = detail.to_lowercase();
+    match PARSER_MESSAGES.iter().find(|(needle, _)| lower.contains(needle)) {
+        Some((_, meaning)) => format!("{meaning}（技术信息：{}）", short(detail)),
+        None => short(detail),
+    }
+}
+
+/// What to do with a damaged file of a kind.
+fn advice(kind: &str) -> &'static str {
+    match kind {
+        "docx" => "请用 Word 或 WPS 打开后另存为 docx 再试，或向报送单位重新索取",
+        "csv" => "请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试",
+        _ => "请用 Excel 或 WPS 打开后另存为 xlsx 再试，或向报送单位重新索取",
+    }
+}
+
 /// A parser's message cut to a readable length (some quote the bytes they stumbled on).
 fn short(detail: &str) -> String {
     const MOST: usize = 200;
@@ -140,9 +200,9 @@ impl Error {
             ErrorKind::Io(_) => "IO",
             ErrorKind::Empty => "EMPTY",
             ErrorKind::Unrecognized(_) => "UNRECOGNIZED",
-            ErrorKind::Corrupt { .. } => "CORRUPT",
+            ErrorKind::Corrupt { .. } | ErrorKind::SheetCorrupt { .. } => "CORRUPT",
             ErrorKind::PdfDamaged(_) => "CORRUPT",
-            ErrorKind::Encrypted => "ENCRYPTED",
+            ErrorKind::Encrypted(_) => "ENCRYPTED",
             ErrorKind::Scanned => "SCANNED",
             ErrorKind::NoText => "NO_TEXT",
             ErrorKind::NoPages => "NO_PAGES",

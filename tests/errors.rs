@@ -17,7 +17,15 @@ fn error_of(name: &str) -> (String, String) {
 fn each_broken_file_has_its_error() {
     let cases = [
         ("empty.xlsx", "EMPTY", "文件是空的"),
-        ("truncated.xlsx", "CORRUPT", "文件已损坏"),
+        (
+            "truncated.xlsx",
+            "CORRUPT",
+            "文件已损坏，无法作为 zip（xlsx/ods/docx） 读取：文件不完整，结尾缺失",
+        ),
+        // Saved with an open password: by msoffcrypto-tool as Excel does (an encrypted package in a
+        // compound file), and by LibreOffice as an xls with a FILEPASS record.
+        ("encrypted.xlsx", "ENCRYPTED", "Excel 文件已加密（设置了打开密码）"),
+        ("encrypted.xls", "ENCRYPTED", "Excel 文件已加密（设置了打开密码）"),
         // Plain text named .xlsx is read by its content, as web-page text, and holds no report.
         ("text.xlsx", "NO_TABLES", "找不到年报的表格"),
         ("no-tables.xlsx", "NO_TABLES", "找不到年报的表格"),
@@ -51,4 +59,33 @@ fn an_html_page_saved_as_xls_is_read_as_the_page_it_is() {
     assert_eq!(report.source.kind, "html");
     assert_eq!(report.get("t2.fees.amount"), Some(18651.06));
     assert_eq!(report.get("t2.normative_docs.in_force"), Some(440.0));
+}
+
+#[test]
+fn a_damaged_sheet_is_named_and_nothing_is_guessed() {
+    // The xlsx of a fixture with its second sheet's XML cut off in the middle of the table: the
+    // report must not be read without it (its rows would silently be missing).
+    let source =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks/2024-pingtan-zrzj.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(source)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if name == "xl/worksheets/sheet2.xml" {
+            bytes.truncate(bytes.len() / 2);
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let e = nianbao::read::read_bytes(&bytes, "截断.xlsx", &Options::default()).unwrap_err();
+    assert_eq!(e.code(), "CORRUPT");
+    assert!(
+        e.to_string()
+            .starts_with("“截断.xlsx”：工作表“表3 依申请”已损坏，无法读取："),
+        "{e}"
+    );
 }

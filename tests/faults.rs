@@ -84,5 +84,5 @@ fn a_parsers_long_message_is_cut_short() {
     );
     let message = e.to_string();
     assert!(message.chars().count() < 300, "{message}");
-    assert!(message.contains("x…）"), "{message}");
+    assert!(message.contains("读取：xxx") && message.contains("x…。"), "{message}");
 }

@@ -194,7 +194,7 @@ fn broken_pdfs_have_their_errors() {
         ("no-pages.pdf", "NO_PAGES", "PDF 中一页也没有"),
         ("damaged.pdf", "CORRUPT", "PDF 文件已损坏"),
         ("truncated.pdf", "CORRUPT", "文件不完整，结尾缺失"),
-        ("encrypted.pdf", "ENCRYPTED", "PDF 已加密，请提供未加密的版本"),
+        ("encrypted.pdf", "ENCRYPTED", "PDF 文件已加密（设置了打开密码）"),
         (
             "scanned.pdf",
             "SCANNED",

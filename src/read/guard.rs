@@ -118,6 +118,11 @@ pub fn catch<T>(
 pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
     let corrupt = |detail: String| ErrorKind::Corrupt { kind: "xls", detail };
     let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    // A workbook saved with an open password by Excel or WPS (xlsx, or xls since Office 2007's
+    // default) is an encrypted package inside a compound file.
+    if cfb.is_stream("/EncryptedPackage") {
+        return Err(ErrorKind::Encrypted("Excel"));
+    }
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| cfb.is_stream(n))
@@ -135,6 +140,8 @@ pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
         match record.typ {
             0x0085 if record.data.len() >= 4 => sheets.push(u32_at(record.data, 0) as usize),
             0x00FC => strings = sst_lengths(&record),
+            // FILEPASS: the rest of the workbook is encrypted (an open password).
+            0x002F => return Err(ErrorKind::Encrypted("Excel")),
             0x000A => break,
             _ => {}
         }

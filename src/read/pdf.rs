@@ -166,7 +166,7 @@ fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
     }
     let pdf = Pdf::new(data).map_err(|e| match e {
         LoadPdfError::Decryption(DecryptionError::PasswordProtected | DecryptionError::UnsupportedAlgorithm) => {
-            ErrorKind::Encrypted
+            ErrorKind::Encrypted("PDF")
         }
         LoadPdfError::Decryption(DecryptionError::MissingIDEntry) => {
             ErrorKind::PdfDamaged("加密信息不完整，缺少文件标识".into())

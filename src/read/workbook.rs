@@ -12,7 +12,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
 
 use super::{guard, Document, Grid, GridCell, InputKind, Limits};
 use crate::error::ErrorKind;
@@ -70,11 +70,12 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
                 .any(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
             for name in visible(&wb) {
                 let mut cells = Vec::new();
-                // A chart sheet or a sheet calamine cannot parse has no table to offer; skip it.
-                let Ok(mut reader) = wb.worksheet_cells_reader(&name) else {
-                    continue;
+                let damaged = |e: calamine::XlsxError| ErrorKind::SheetCorrupt {
+                    sheet: name.clone(),
+                    detail: e.to_string(),
                 };
-                while let Ok(Some(cell)) = reader.next_cell() {
+                let mut reader = wb.worksheet_cells_reader(&name).map_err(damaged)?;
+                while let Some(cell) = reader.next_cell().map_err(damaged)? {
                     let (r, c) = cell.get_position();
                     if let Some(value) = text_of_ref(cell.get_value()) {
                         cells.push((r, c, value));
@@ -122,11 +123,14 @@ fn whole_sheets<RS, R>(
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
+    R::Error: std::fmt::Display,
 {
     let mut sheets = Vec::new();
     for name in visible(wb) {
-        // A sheet calamine cannot parse has no table to offer; skip it.
-        let Ok(range) = wb.worksheet_range(&name) else { continue };
+        let range = wb.worksheet_range(&name).map_err(|e| ErrorKind::SheetCorrupt {
+            sheet: name.clone(),
+            detail: e.to_string(),
+        })?;
         let cells = used(&range, &name, limits)?;
         let merged = merges(wb, &name);
         sheets.push((name, cells, merged));
@@ -134,12 +138,17 @@ where
     Ok(sheets)
 }
 
-/// The visible worksheets (all of them if none is visible), in workbook order.
+/// The visible worksheets (all of them if none is visible), in workbook order. Chart, dialog and
+/// macro sheets hold no tables.
 fn visible<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
-    let sheets = wb.sheets_metadata();
+    let sheets: Vec<&calamine::Sheet> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .collect();
     let any_visible = sheets.iter().any(|s| s.visible == SheetVisible::Visible);
     sheets
-        .iter()
+        .into_iter()
         .filter(|s| !any_visible || s.visible == SheetVisible::Visible)
         .map(|s| s.name.clone())
         .collect()
