@@ -227,11 +227,16 @@ fn place<'g>(
         .map(|h| h.map(|h| h.1))
         .collect::<Option<Vec<u32>>>()
         .and_then(|v| v.into_iter().max());
-    let values: Vec<&GridCell> = grid
+    let mut values: Vec<&GridCell> = grid
         .row(r)
         .iter()
         .filter(|c| c.col >= from && (!grid.positional || right.is_none_or(|e| c.col <= e)))
         .collect();
+    // Empty cells after the row's last value carry nothing: a web page's row often ends in cells
+    // that a `colspan` elsewhere left over.
+    while values.len() > headers.len() && values.last().is_some_and(|c| c.text.trim().is_empty()) {
+        values.pop();
+    }
     let positions = grid.positional.then(|| by_position(grid, r, from, headers)).flatten();
     let complete = |p: &Vec<Option<&GridCell>>| p.iter().all(Option::is_some);
     match positions {
