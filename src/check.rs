@@ -335,12 +335,22 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
                 Severity::Error,
                 report,
                 &def.code,
-                format!(
-                    "{} 填写的是“{}”，不是数字，请填写{}",
-                    name(),
-                    v.raw,
-                    kind_words(def.kind)
-                ),
+                if v.raw.starts_with('=') {
+                    // A formula saved without its result that nianbao cannot work out.
+                    format!(
+                        "{} 是公式“{}”，但文件中没有保存公式的计算结果（程序生成的文件常见），无法得知其数值。\
+                         请用 Excel 或 WPS 打开该文件、保存一次后再报送",
+                        name(),
+                        v.raw
+                    )
+                } else {
+                    format!(
+                        "{} 填写的是“{}”，不是数字，请填写{}",
+                        name(),
+                        v.raw,
+                        kind_words(def.kind)
+                    )
+                },
                 vec![def.code.clone()],
             )),
             Reading::Blank => blank[t].push(&def.code),

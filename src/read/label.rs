@@ -49,9 +49,25 @@ fn numbering_digit(c: char) -> bool {
 /// assert_eq!(split_numbering(&normalize("（三）不予公开")), ("(三)", "不予公开"));
 /// assert_eq!(split_numbering(&normalize("1、属于国家秘密")), ("1.", "属于国家秘密"));
 /// assert_eq!(split_numbering(&normalize("一、本年新收")), ("一、", "本年新收"));
+/// assert_eq!(split_numbering("⑦总计"), ("⑦", "总计"));
+/// assert_eq!(split_numbering("㈢不予公开"), ("㈢", "不予公开"));
 /// assert_eq!(split_numbering("规章"), ("", "规章"));
 /// ```
 pub fn split_numbering(s: &str) -> (&str, &str) {
+    // ① ⑴ ⒈ ㈠: numbering in one character (a `.` or `、` after it goes with it).
+    if let Some(c) = s
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\u{2460}'..='\u{249B}' | '\u{3220}'..='\u{3229}'))
+    {
+        let n = c.len_utf8();
+        let end = n + s[n..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '.' | '、'))
+            .map_or(0, char::len_utf8);
+        return (&s[..end], &s[end..]);
+    }
     // (一) / (1)
     if let Some(inner) = s.strip_prefix('(') {
         let n: usize = inner

@@ -8,6 +8,7 @@
 
 pub mod docx;
 pub mod extract;
+pub mod formula;
 pub mod grid;
 pub mod guard;
 pub mod html;

@@ -33,6 +33,7 @@ const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "
 /// assert_eq!(parse("12件", None, Kind::Count, true), (None, Reading::NotNumber));
 /// assert_eq!(parse(&"9".repeat(400), None, Kind::Count, true), (None, Reading::NotNumber));
 /// assert_eq!(parse("1", Some(f64::INFINITY), Kind::Count, true), (None, Reading::NotNumber));
+/// assert_eq!(parse("7", Some(7.000000000000001), Kind::Count, true), (Some(7.0), Reading::Number));
 /// ```
 pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) -> (Option<f64>, Reading) {
     let bare = if kind == Kind::Amount && !unit_in_header {
@@ -44,7 +45,8 @@ pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) 
     // or amount.
     if let Some(n) = native {
         return if plausible(n) {
-            (Some(n), bare)
+            // A formula's saved result carries binary noise (7.000000000000001 for 0.1*70).
+            (Some(round9(n)), bare)
         } else {
             (None, Reading::NotNumber)
         };
@@ -98,10 +100,21 @@ fn number(s: &str) -> Option<f64> {
     }
 }
 
-/// The largest magnitude read as a number: a thousand trillion, past any count or amount (in 万元)
-/// a report can have, and small enough that sums of every cell of every agency stay exact-ish and
-/// finite.
-const MAX_MAGNITUDE: f64 = 1e15;
+/// The largest magnitude read as a number: a million trillion, far past any count or amount (in
+/// 万元) a report can have (a larger one is a typing slip `check`'s sums show), and small enough
+/// that sums of every cell of every agency stay finite.
+const MAX_MAGNITUDE: f64 = 1e18;
+
+/// A number rounded to nine decimals: past any amount's precision (万元 to four decimals), short
+/// of where float noise starts.
+fn round9(n: f64) -> f64 {
+    let r = (n * 1e9).round() / 1e9;
+    if r.is_finite() {
+        r
+    } else {
+        n
+    }
+}
 
 /// A finite number within [`MAX_MAGNITUDE`].
 fn plausible(n: f64) -> bool {

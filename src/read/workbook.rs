@@ -14,6 +14,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
 
+use super::formula::{self, Operand};
 use super::{guard, Document, Grid, GridCell, InputKind, Limits};
 use crate::error::ErrorKind;
 use crate::model::{format_number, Location};
@@ -74,15 +75,19 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
                     sheet: name.clone(),
                     detail: e.to_string(),
                 };
+                let mut uncached = Vec::new();
                 let mut reader = wb.worksheet_cells_reader(&name).map_err(damaged)?;
-                while let Some(cell) = reader.next_cell().map_err(damaged)? {
-                    let (r, c) = cell.get_position();
-                    if let Some(value) = text_of_ref(cell.get_value()) {
-                        cells.push((r, c, value));
-                        limits.check_cells(cells.len(), &name)?;
+                while let Some(cell) = reader.next_cell_with_formula().map_err(damaged)? {
+                    let (r, c) = cell.pos;
+                    match (text_of_ref(&cell.value), cell.formula) {
+                        (Some(value), _) => cells.push((r, c, value)),
+                        (None, Some(formula)) => uncached.push(((r, c), formula)),
+                        (None, None) => continue,
                     }
+                    limits.check_cells(cells.len() + uncached.len(), &name)?;
                 }
                 drop(reader);
+                work_out(&mut cells, &uncached);
                 let merged = if named {
                     Vec::new()
                 } else {
@@ -111,6 +116,26 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
         }
     };
     Ok((sheets, names))
+}
+
+/// Adds the sheet's formulas saved without results ([`super::formula`]): the result where it can
+/// be worked out, else the formula's text (`=…`), which is no number and which `check` explains.
+fn work_out(cells: &mut Vec<(u32, u32, CellText)>, uncached: &[((u32, u32), String)]) {
+    if uncached.is_empty() {
+        return;
+    }
+    let operands = cells
+        .iter()
+        .map(|(r, c, (_, number))| ((*r, *c), number.map_or(Operand::Text, Operand::Number)))
+        .collect();
+    let results = formula::evaluate_sheet(&operands, uncached);
+    for ((r, c), text) in uncached {
+        let value = match results.get(&(*r, *c)) {
+            Some(n) => (format_number(*n), Some(*n)),
+            None => (format!("={text}"), None),
+        };
+        cells.push((*r, *c, value));
+    }
 }
 
 /// The visible sheets of a workbook that calamine reads a sheet at a time (xls, ods), with the
@@ -163,6 +188,10 @@ fn text_of(data: &Data) -> Option<CellText> {
         Data::Float(f) => (format_number(*f), Some(*f)),
         Data::String(s) => (s.clone(), None),
         Data::Empty => return None,
+        Data::DateTime(d) => format_slip(d.as_f64()).unwrap_or_else(|| (data.to_string(), None)),
+        Data::DateTimeIso(iso) => iso_serial(iso)
+            .and_then(format_slip)
+            .unwrap_or_else(|| (data.to_string(), None)),
         other => (other.to_string(), None),
     })
 }
@@ -174,8 +203,32 @@ fn text_of_ref(data: &DataRef) -> Option<CellText> {
         DataRef::String(s) => (s.clone(), None),
         DataRef::SharedString(s) => (s.to_string(), None),
         DataRef::Empty => return None,
-        other => (Data::from(other.clone()).to_string(), None),
+        other => return text_of(&Data::from(other.clone())),
     })
+}
+
+/// A count shown as a date because its cell has a date format (a template's format copied over,
+/// or an xls turned into an ods): `3` shown as `1900-01-02`. A date before 1903 is no date
+/// anyone reports, so its serial number is what was typed; any later date stays text.
+fn format_slip(serial: f64) -> Option<CellText> {
+    (0.0..1100.0)
+        .contains(&serial)
+        .then(|| (format_number(serial), Some(serial)))
+}
+
+/// The spreadsheet serial number (days since 1899-12-30) of an ISO date `1900-01-02[T…]`.
+fn iso_serial(iso: &str) -> Option<f64> {
+    let date = iso.get(..10)?;
+    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days + 25_569) as f64)
 }
 
 /// The non-empty cells of a range calamine already holds (xls, ods).
@@ -306,5 +359,21 @@ mod tests {
         assert_eq!(parse_reference("表四!$A$1:$B$2"), None);
         assert_eq!(parse_reference("表四!XFD1"), Some(Location::sheet("表四", 0, 16_383)));
         assert_eq!(parse_reference("表四!ZZZZZZZZZZZZZZ1"), None);
+    }
+
+    #[test]
+    fn dates_that_are_counts() {
+        assert_eq!(iso_serial("1900-01-02"), Some(3.0));
+        assert_eq!(iso_serial("2024-01-05T00:00:00"), Some(45_296.0));
+        assert_eq!(iso_serial("1899-12-30"), Some(0.0));
+        assert_eq!(
+            text_of(&Data::DateTimeIso("1900-01-02".into())),
+            Some(("3".into(), Some(3.0)))
+        );
+        // A real date stays text (and is no number in a count cell).
+        assert_eq!(
+            text_of(&Data::DateTimeIso("2024-01-05".into())),
+            Some(("2024-01-05".into(), None))
+        );
     }
 }
