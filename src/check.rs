@@ -122,8 +122,60 @@ pub fn check(report: &Report) -> Vec<Finding> {
             cells: Vec::new(),
         });
     }
+    if report.source.agency_from == "file_name" && !looks_like_agency(&report.agency) {
+        out.push(Finding {
+            rule: "AGENCY_UNKNOWN",
+            severity: Severity::Warning,
+            cell: String::new(),
+            sheet: None,
+            a1: None,
+            message: format!(
+                "文件中没有找到单位名称（标题或封面的“填报单位”），暂以文件名“{}”作为单位名称；\
+                 汇总时请核对，或请该单位在表格标题中写明单位名称",
+                report.agency
+            ),
+            cells: Vec::new(),
+        });
+    }
     out.sort_by_key(|f| f.severity);
     out
+}
+
+/// How the names of government bodies end (区财政局, 某某街道办事处, 某某镇人民政府): a file named
+/// like that names its agency; `2024年报表格(1)` does not.
+const AGENCY_ENDINGS: &[&str] = &[
+    "局",
+    "委",
+    "办",
+    "政府",
+    "院",
+    "馆",
+    "街道",
+    "镇",
+    "乡",
+    "中心",
+    "所",
+    "处",
+    "室",
+    "会",
+    "部",
+    "区",
+    "县",
+    "市",
+    "厅",
+    "站",
+    "队",
+    "署",
+    "公司",
+    "管委会",
+    "办事处",
+    "委员会",
+];
+
+/// Whether a name read from a file name looks like a government body's.
+fn looks_like_agency(name: &str) -> bool {
+    let name = name.trim();
+    AGENCY_ENDINGS.iter().any(|e| name.ends_with(e)) && !name.chars().any(|c| c.is_ascii_digit())
 }
 
 /// `CROSS_YEAR_CARRY`: this year's 上年结转 must equal last year's 结转下年度继续办理, per column.
@@ -398,9 +450,12 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
             ("VALUE_DASH", &dash[t], "“—”“/”“无”等符号"),
         ] {
             let Some(first) = list.first() else { continue };
-            let names: Vec<String> = list.iter().take(5).map(|c| where_of(report, c)).collect();
-            let more = if list.len() > 5 {
-                format!(" 等 {} 处", list.len())
+            // One cell merged across a row (`无` for the whole row) is one place, named once.
+            let mut places: Vec<String> = list.iter().map(|c| where_of(report, c)).collect();
+            places.dedup();
+            let names: Vec<&String> = places.iter().take(5).collect();
+            let more = if places.len() > 5 {
+                format!(" 等 {} 处", places.len())
             } else {
                 String::new()
             };
@@ -414,7 +469,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
                     table.name(),
                     list.len(),
                     words,
-                    names.join("、")
+                    names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join("、")
                 ),
                 list.iter().map(|c| c.to_string()).collect(),
             ));

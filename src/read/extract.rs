@@ -245,6 +245,14 @@ fn place<'g>(
         Some(p) if p.iter().any(Option::is_some) => return Ok(p),
         _ => {}
     }
+    // `无` (or `—`, `/`) written once for the whole row, often in one cell merged across it: every
+    // column is that (read as 0 with the dash warning).
+    let written: Vec<&&GridCell> = values.iter().filter(|c| !c.is_blank()).collect();
+    if let [only] = written.as_slice() {
+        if super::value::is_dash(&only.text) {
+            return Ok(vec![Some(**only); headers.len()]);
+        }
+    }
     let at = values.first().map_or_else(|| grid.name.clone(), |c| c.at.to_string());
     Err(ErrorKind::Unplaced {
         table: what.0,
@@ -682,9 +690,12 @@ fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
 /// assert_eq!(parse_title("2020年上海市政府信息公开工作年度报告"), (Some("上海市".into()), Some(2020)));
 /// assert_eq!(parse_title("某某局政府信息公开工作年度报告"), (Some("某某局".into()), None));
 /// assert_eq!(parse_title("政府信息公开工作年度报告格式模板"), (None, None));
+/// assert_eq!(parse_title("城东区民政局二〇二四年度政府信息公开工作年度报告"), (Some("城东区民政局".into()), Some(2024)));
+/// assert_eq!(parse_title("附件2：城东区教育局2024年政府信息公开工作年度报告统计表（终稿）"), (Some("城东区教育局".into()), Some(2024)));
 /// assert_eq!(parse_title("平潭综合实验区海坛片区管理局 2023年度政府信息公开工作年度报告").0.as_deref(), Some("平潭综合实验区海坛片区管理局"));
 /// ```
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
+    let text = &arabic_years(text);
     let chars: Vec<char> = text.chars().collect();
     let mut found: Option<(usize, i32)> = None;
     for i in 0..chars.len().saturating_sub(3) {
@@ -712,8 +723,7 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
         return (name.then(|| before.to_string()), None);
     };
     let agency: String = chars[..i].iter().collect();
-    let mut agency = agency
-        .trim()
+    let mut agency = strip_attachment(agency.trim())
         .trim_start_matches("关于")
         .trim_end_matches(['/', '／', '-', '_', ' ', '\u{3000}'])
         .trim()
@@ -732,6 +742,46 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
         }
     }
     ((!agency.is_empty()).then_some(agency), Some(y))
+}
+
+/// A year in Chinese numerals (`二〇二四年`, `二零二四年`) in Arabic digits, so one year parser serves.
+fn arabic_years(text: &str) -> String {
+    const DIGITS: &[(char, char)] = &[
+        ('〇', '0'),
+        ('○', '0'),
+        ('零', '0'),
+        ('一', '1'),
+        ('二', '2'),
+        ('三', '3'),
+        ('四', '4'),
+        ('五', '5'),
+        ('六', '6'),
+        ('七', '7'),
+        ('八', '8'),
+        ('九', '9'),
+    ];
+    let digit = |c: char| DIGITS.iter().find(|(z, _)| *z == c).map(|(_, d)| *d);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = chars.clone();
+    for i in 0..chars.len().saturating_sub(4) {
+        let year: Option<Vec<char>> = chars[i..i + 4].iter().map(|&c| digit(c)).collect();
+        let starts = i == 0 || digit(chars[i - 1]).is_none();
+        if let (Some(year), true, Some('年')) = (year, starts, chars.get(i + 4)) {
+            if year.starts_with(&['2', '0']) {
+                out[i..i + 4].copy_from_slice(&year);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A name without the `附件2：` / `附件：` / `附件二` a document's attachment heading puts before it.
+fn strip_attachment(name: &str) -> &str {
+    let Some(rest) = name.strip_prefix("附件") else {
+        return name;
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    rest.trim_start_matches([':', '：', ' ', '\u{3000}', '-', '_']).trim()
 }
 
 /// The first plausible report year in a text (`2023`, `2023年`, `2023年度`).

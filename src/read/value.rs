@@ -72,6 +72,16 @@ pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) 
     }
 }
 
+/// Whether a cell's text is one of the words for "nothing" (`—`, `/`, `无`, …).
+///
+/// ```
+/// assert!(nianbao::read::value::is_dash(" 无 "));
+/// assert!(!nianbao::read::value::is_dash("0"));
+/// ```
+pub fn is_dash(text: &str) -> bool {
+    DASHES.contains(&fold(text).as_str())
+}
+
 /// Full-width to half-width, no spaces of any kind, no thousands separators, one kind of minus.
 fn fold(text: &str) -> String {
     text.chars()
