@@ -294,8 +294,18 @@ fn by_position<'g>(grid: &'g Grid, r: u32, from: u32, headers: &[Span]) -> Optio
     let mut picked: Vec<Option<&GridCell>> = Vec::with_capacity(headers.len());
     for h in headers {
         let cell = match h {
-            Some((start, _)) => {
+            Some((start, end)) => {
                 let c = grid.at(r, *start)?;
+                // A header over several unmerged columns (表二's 本年处理决定数量 over B:D) with the
+                // number typed under another of them than the first: the one cell written is it.
+                let written: Vec<&GridCell> = (*start..=*end)
+                    .filter_map(|col| grid.at(r, col))
+                    .filter(|x| x.row == r && !x.is_blank())
+                    .collect();
+                let c = match written.as_slice() {
+                    [only] if c.is_blank() => *only,
+                    _ => c,
+                };
                 let taken = picked.iter().flatten().any(|p| std::ptr::eq(*p, c));
                 if c.row != r || c.col < from || taken {
                     return None;
@@ -399,7 +409,11 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         };
         if let Some((_, _, first)) = rows.get(code) {
             if code == "other_other" && normalize(&first.text) != normalize(&cell.text) {
-                // The group heading （六）其他处理 beside its own sub-rows: not a row of its own.
+                // The group heading （六）其他处理 beside its own sub-rows (above them, often with
+                // their subtotal): not a row of its own; 3.其他 is.
+                if normalize(&first.text).contains("其他处理") {
+                    rows.insert(code, (r, cell.last_col(), cell));
+                }
                 continue;
             }
             return Err(ErrorKind::Duplicate {

@@ -61,6 +61,11 @@ impl InputKind {
     }
 
     /// Runs the reader for this kind.
+    /// Whether the kind is a workbook (sheets, read through calamine).
+    fn is_workbook(self) -> bool {
+        matches!(self, InputKind::Xlsx | InputKind::Xls | InputKind::Ods)
+    }
+
     fn read(self, bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
         match self {
             InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self, limits),
@@ -323,7 +328,15 @@ fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind,
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok((kind, extract::extract(&document, &name, options)?))
+    match extract::extract(&document, &name, options) {
+        // Hidden sheets are left out (an old year's copy, a draft); but when the visible ones hold
+        // no report at all and hidden ones do, the hidden ones are the report.
+        Err(ErrorKind::NoTables) if kind.is_workbook() => {
+            let all = workbook::read_all_sheets(bytes, kind, &options.limits)?;
+            Ok((kind, extract::extract(&all, &name, options)?))
+        }
+        other => Ok((kind, other?)),
+    }
 }
 
 /// An I/O error in Chinese.

@@ -24,13 +24,32 @@ use crate::model::{format_number, Location};
 /// What calamine would allocate is measured first and a panic inside calamine becomes an error
 /// about the file ([`super::guard`]).
 pub fn read(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, ErrorKind> {
+    read_sheets(bytes, kind, limits, Sheets::Visible)
+}
+
+/// Reads a workbook with its hidden worksheets too: for the file whose visible sheets hold no
+/// report (the tables hidden, and a cover or a chart left visible).
+pub fn read_all_sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<Document, ErrorKind> {
+    read_sheets(bytes, kind, limits, Sheets::All)
+}
+
+/// Which worksheets are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Sheets {
+    /// The visible ones (all of them if none is visible).
+    Visible,
+    /// Hidden ones too.
+    All,
+}
+
+fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) -> Result<Document, ErrorKind> {
     match kind {
         InputKind::Xlsx => guard::xlsx(bytes, limits)?,
         InputKind::Xls => guard::xls(bytes, limits)?,
         InputKind::Ods => guard::ods(bytes, limits)?,
         InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {}
     }
-    let (sheets, names) = guard::calamine(kind.code(), || sheets(bytes, kind, limits))?;
+    let (sheets, names) = guard::calamine(kind.code(), || sheets(bytes, kind, limits, which))?;
     let grids = sheets
         .into_iter()
         .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
@@ -53,7 +72,12 @@ type Sheet = (String, Vec<(u32, u32, CellText)>, Vec<Dimensions>);
 type DefinedName = (String, String);
 
 /// The visible sheets and the defined names, through calamine.
-fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>, Vec<DefinedName>), ErrorKind> {
+fn sheets(
+    bytes: &[u8],
+    kind: InputKind,
+    limits: &Limits,
+    which: Sheets,
+) -> Result<(Vec<Sheet>, Vec<DefinedName>), ErrorKind> {
     let cursor = Cursor::new(bytes);
     let corrupt = |detail: String| ErrorKind::Corrupt {
         kind: kind.code(),
@@ -69,7 +93,7 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
                 .defined_names()
                 .iter()
                 .any(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
-            for name in visible(&wb) {
+            for name in worksheets(&wb, which) {
                 let mut cells = Vec::new();
                 let damaged = |e: calamine::XlsxError| ErrorKind::SheetCorrupt {
                     sheet: name.clone(),
@@ -99,7 +123,7 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
         }
         InputKind::Xls => {
             let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            sheets = whole_sheets(&mut wb, limits, |wb, name| {
+            sheets = whole_sheets(&mut wb, limits, which, |wb, name| {
                 wb.merge_cells_by_sheet_name(name).unwrap_or_default()
             })?;
             wb.defined_names().to_vec()
@@ -108,7 +132,7 @@ fn sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result<(Vec<Sheet>,
             // calamine does not report merged ranges of ods files: a merged label then sits in its
             // top-left cell only, which the matcher handles.
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?;
-            sheets = whole_sheets(&mut wb, limits, |_, _| Vec::new())?;
+            sheets = whole_sheets(&mut wb, limits, which, |_, _| Vec::new())?;
             wb.defined_names().to_vec()
         }
         InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {
@@ -143,6 +167,7 @@ fn work_out(cells: &mut Vec<(u32, u32, CellText)>, uncached: &[((u32, u32), Stri
 fn whole_sheets<RS, R>(
     wb: &mut R,
     limits: &Limits,
+    which: Sheets,
     merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
 ) -> Result<Vec<Sheet>, ErrorKind>
 where
@@ -151,7 +176,7 @@ where
     R::Error: std::fmt::Display,
 {
     let mut sheets = Vec::new();
-    for name in visible(wb) {
+    for name in worksheets(wb, which) {
         let range = wb.worksheet_range(&name).map_err(|e| ErrorKind::SheetCorrupt {
             sheet: name.clone(),
             detail: e.to_string(),
@@ -163,15 +188,15 @@ where
     Ok(sheets)
 }
 
-/// The visible worksheets (all of them if none is visible), in workbook order. Chart, dialog and
-/// macro sheets hold no tables.
-fn visible<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
+/// The worksheets to read, in workbook order: the visible ones (all of them if none is visible),
+/// or every one. Chart, dialog and macro sheets hold no tables.
+fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R, which: Sheets) -> Vec<String> {
     let sheets: Vec<&calamine::Sheet> = wb
         .sheets_metadata()
         .iter()
         .filter(|s| s.typ == SheetType::WorkSheet)
         .collect();
-    let any_visible = sheets.iter().any(|s| s.visible == SheetVisible::Visible);
+    let any_visible = which == Sheets::Visible && sheets.iter().any(|s| s.visible == SheetVisible::Visible);
     sheets
         .into_iter()
         .filter(|s| !any_visible || s.visible == SheetVisible::Visible)
