@@ -499,3 +499,24 @@ fn text_forms_cut_short_pages_read_what_is_there() {
         doc.paragraphs
     );
 }
+
+#[test]
+fn a_cell_a_line_tab_prefixed_with_blank_lines_reads_the_same() {
+    // Each cell a browser-copy cell line (tab first) but with a blank line after every cell: no
+    // row has a label and its values, and the column header 其他 stands alone like the row 3.其他.
+    let expected: Json =
+        serde_json::from_str(&std::fs::read_to_string(text_forms().join("2023-hongze-derived.expected.json")).unwrap())
+            .unwrap();
+    let text = std::fs::read_to_string(text_forms().join("2023-hongze-derived-cell_blank.txt")).unwrap();
+    let tabbed: String = text
+        .lines()
+        .map(|l| match l.strip_prefix(' ') {
+            Some(cell) => format!("\t{cell}\n"),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert!(tabbed.contains("\t其他\n\n\t一、本年新收"));
+    let report = read_bytes(tabbed.as_bytes(), "tabbed.txt", &Options::default()).unwrap();
+    assert_eq!(differences(&report, &expected), Vec::<String>::new());
+    assert_eq!(report.get("t3.other_other.total"), Some(0.0));
+}

@@ -15,9 +15,11 @@
 //!   lines (`商业 | 科研 |` then `企业 | 机构 |`), which does not matter since values are placed by
 //!   order. A line with one pipe is a paragraph.
 //! - **One cell a line with no rows at all** (the plain text of a page): each cell on its own line,
-//!   separated by blank lines or lines of pipes, or ending in ` |`. Nothing marks where a row ends,
-//!   so when reading by rows leaves more numbers in the paragraphs than in the tables, the text is
-//!   read again as a stream of cells (`by_cells`): a label after a value starts a new row.
+//!   separated by blank lines or lines of pipes, or ending in ` |` (also tab-prefixed with a blank
+//!   line after each). Nothing marks where a row ends, so when reading by rows leaves more numbers
+//!   without a label before them in their row (in paragraphs, or alone in a row) than with one,
+//!   the text is read again as a stream of cells (`by_cells`): a label after a value starts a new
+//!   row.
 
 use std::borrow::Cow;
 
@@ -201,19 +203,30 @@ fn is_heading(line: &str) -> bool {
     )
 }
 
-/// Reads the text by its rows; if that leaves the numbers outside every table (each cell a line
-/// with no row structure at all), reads it again as a stream of cells.
+/// Reads the text by its rows; if that leaves most numbers where no row label precedes them (in
+/// paragraphs, or each in a row of its own: a cell a line with no row structure at all), reads it
+/// again as a stream of cells.
 fn parse(text: &str) -> Document {
     let doc = by_rows(text);
-    let values = |texts: &mut dyn Iterator<Item = &str>| {
-        texts
-            .map(|t| t.trim_matches(|c: char| c.is_whitespace() || PIPES.contains(&c)))
-            .filter(|t| !t.is_empty() && is_value(t))
-            .count()
+    let value = |t: &str| {
+        let t = t.trim_matches(|c: char| c.is_whitespace() || PIPES.contains(&c));
+        !t.is_empty() && is_value(t)
     };
-    let in_grids = values(&mut doc.grids.iter().flat_map(|g| g.cells()).map(|c| c.text.as_str()));
-    let outside = values(&mut doc.paragraphs.iter().map(String::as_str));
-    if outside > in_grids {
+    let (mut labelled, mut loose) = (0, 0);
+    for grid in &doc.grids {
+        for r in grid.rows() {
+            let mut label = false;
+            for cell in grid.row(r) {
+                match (value(&cell.text), label) {
+                    (true, true) => labelled += 1,
+                    (true, false) => loose += 1,
+                    (false, _) => label |= !cell.text.trim().is_empty(),
+                }
+            }
+        }
+    }
+    loose += doc.paragraphs.iter().filter(|p| value(p)).count();
+    if loose > labelled {
         by_cells(text)
     } else {
         doc
