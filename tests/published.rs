@@ -387,7 +387,9 @@ fn a_title_over_two_lines_names_the_agency() {
 }
 
 fn text_forms() -> PathBuf {
-    dir().join("text-forms")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("text-forms")
 }
 
 /// The text forms real pages come in, each holding the complete real numbers of one report.
