@@ -30,7 +30,8 @@ use super::{Document, Grid, GridCell};
 use crate::error::ErrorKind;
 use crate::model::PlaceKind;
 
-/// The longest line taken as the continuation of a wrapped label rather than a paragraph.
+/// The longest line taken as the continuation of a wrapped label rather than a paragraph, and,
+/// with commas in it, as a cell rather than a sentence (表三's longest labels have about 38 characters).
 const MAX_CONTINUATION: usize = 40;
 
 /// The text of a file: UTF-8 (a BOM removed), UTF-16 with a BOM, or GB18030 as Chinese Windows
