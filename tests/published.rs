@@ -385,3 +385,140 @@ fn a_title_over_two_lines_names_the_agency() {
     );
     assert_eq!(report.source.agency_from, "title");
 }
+
+fn text_forms() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("text-forms")
+}
+
+/// The text forms real pages come in, each holding the complete real numbers of one report.
+const TEXT_FORMS: [&str; 5] = ["md", "pipe_line", "cell_pipe", "cell_blank", "tab"];
+
+#[test]
+fn text_forms_read_the_real_numbers() {
+    let expected: Json =
+        serde_json::from_str(&std::fs::read_to_string(text_forms().join("2023-hongze-derived.expected.json")).unwrap())
+            .unwrap();
+    for form in TEXT_FORMS {
+        for width in ["", "-fullwidth"] {
+            let name = format!("2023-hongze-derived-{form}{width}.txt");
+            let report =
+                read_path(text_forms().join(&name), &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(report.source.kind, "text", "{name}");
+            assert_eq!(differences(&report, &expected), Vec::<String>::new(), "{name}");
+            // The cells a reader checks first, spelled out.
+            assert_eq!(report.get("t3.new.total"), Some(21.0), "{name}");
+            assert_eq!(report.get("t3.unable_not_held.natural"), Some(10.0), "{name}");
+            assert_eq!(report.get("t3.results_total.total"), Some(21.0), "{name}");
+            assert_eq!(report.get("t2.fees.amount"), Some(7730.28), "{name}");
+            assert_eq!(report.get("t2.penalty.decisions"), Some(4119.0), "{name}");
+            assert_eq!(report.get("t4.review_upheld"), Some(10.0), "{name}");
+            assert_eq!(report.get("t4.suit_after_review_upheld"), Some(5.0), "{name}");
+            // The six sections are still found around the tables.
+            assert!(
+                report.sections.iter().all(Option::is_some),
+                "{name}: {:?}",
+                report.sections
+            );
+            let s1 = report.sections[0].as_deref().unwrap_or_default();
+            assert!(s1.starts_with("2023年"), "{name}: {s1}");
+            assert_eq!(report.sections[5].as_deref(), Some("无。"), "{name}");
+            // The report's own faults, and nothing else: 表四's 总计 printed 0.
+            let mut errors: Vec<String> = check(&report)
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| format!("{} {}", f.rule, f.cell))
+                .collect();
+            errors.sort();
+            assert_eq!(
+                errors,
+                ["T4_TOTAL t4.review_total", "T4_TOTAL t4.suit_after_review_total"],
+                "{name}"
+            );
+        }
+    }
+}
+
+/// The cells after the cell reading `label` in its row, as the text reader gives them.
+fn after_label(doc: &nianbao::read::Document, label: &str) -> Vec<String> {
+    for grid in &doc.grids {
+        if let Some(cell) = grid.cells().iter().find(|c| c.text.trim() == label) {
+            return grid
+                .row(cell.row)
+                .iter()
+                .filter(|c| c.col > cell.col)
+                .map(|c| c.text.trim().to_string())
+                .collect();
+        }
+    }
+    panic!("no cell {label}");
+}
+
+#[test]
+fn text_forms_cut_short_pages_read_what_is_there() {
+    use nianbao::read::text;
+    let read = |name: &str| std::fs::read(text_forms().join(name)).unwrap();
+    // Markdown rows, cut inside 表三: what is there reads, and the error says 表四 is missing.
+    let changchun = read("2023-changchun-ju.txt");
+    let doc = text::read(&changchun).unwrap();
+    assert_eq!(after_label(&doc, "行政规范性文件"), ["0", "0", "0"]);
+    assert_eq!(
+        after_label(&doc, "一、本年新收政府信息公开申请数量"),
+        ["3", "0", "0", "0", "0", "0", "3", "", ""]
+    );
+    let err = read_bytes(&changchun, "2023-changchun-ju.txt", &Options::default()).unwrap_err();
+    assert_eq!(err.code(), "TABLE_MISSING");
+    let message = err.to_string();
+    assert!(
+        message.contains("表四") && message.contains("文件可能不完整"),
+        "{message}"
+    );
+
+    // One cell a line between `|` lines, cut inside 表三.
+    let xjnlk = read("2023-xjnlk-zhen.txt");
+    let doc = text::read(&xjnlk).unwrap();
+    assert_eq!(after_label(&doc, "规章"), ["0", "0", "6"]);
+    assert_eq!(after_label(&doc, "行政事业性收费"), ["0"]);
+    assert_eq!(after_label(&doc, "5.属于三类内部事务信息"), ["0"; 7]);
+    let err = read_bytes(&xjnlk, "2023-xjnlk-zhen.txt", &Options::default()).unwrap_err();
+    assert_eq!(err.code(), "TABLE_MISSING");
+    assert!(err.to_string().contains("表四"), "{err}");
+
+    // One cell a line between blank lines, stray spaces; cut in the middle of a 表三 label, so the
+    // last row has the cut-off `2` as an eighth value and only the grids can be checked.
+    let doc = text::read(&read("2020-qianan-dawulizhen.txt")).unwrap();
+    assert_eq!(after_label(&doc, "规章"), ["0", "0", "0"]);
+    assert_eq!(after_label(&doc, "政府集中采购"), ["0", "0"]);
+    assert_eq!(after_label(&doc, "二、上年结转政府信息公开申请数量"), ["0"; 7]);
+    assert_eq!(
+        after_label(&doc, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
+        ["0"; 7]
+    );
+    assert!(
+        doc.paragraphs.iter().any(|p| p == "一、总体情况"),
+        "{:?}",
+        doc.paragraphs
+    );
+}
+
+#[test]
+fn a_cell_a_line_tab_prefixed_with_blank_lines_reads_the_same() {
+    // Each cell a browser-copy cell line (tab first) but with a blank line after every cell: no
+    // row has a label and its values, and the column header 其他 stands alone like the row 3.其他.
+    let expected: Json =
+        serde_json::from_str(&std::fs::read_to_string(text_forms().join("2023-hongze-derived.expected.json")).unwrap())
+            .unwrap();
+    let text = std::fs::read_to_string(text_forms().join("2023-hongze-derived-cell_blank.txt")).unwrap();
+    let tabbed: String = text
+        .lines()
+        .map(|l| match l.strip_prefix(' ') {
+            Some(cell) => format!("\t{cell}\n"),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert!(tabbed.contains("\t其他\n\n\t一、本年新收"));
+    let report = read_bytes(tabbed.as_bytes(), "tabbed.txt", &Options::default()).unwrap();
+    assert_eq!(differences(&report, &expected), Vec::<String>::new());
+    assert_eq!(report.get("t3.other_other.total"), Some(0.0));
+}

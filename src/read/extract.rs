@@ -10,7 +10,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::label::{normalize, score_normalized, MATCH};
-use super::value::parse;
+use super::value::{is_value, parse};
 use super::{Document, Grid, GridCell, Options};
 use crate::error::ErrorKind;
 use crate::format::{Format, Layout, Table, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
@@ -346,6 +346,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     // Column headers: each label's best cell in the header band, right of 自然人 where columns line up.
     let mut headers: Vec<Span> = Vec::with_capacity(T3_COLUMNS.len());
     let mut header_bottom = anchor.cell.row;
+    let mut header_cells: Vec<&GridCell> = vec![anchor.cell];
     for col in T3_COLUMNS {
         let label = normalize(col.label);
         let best = grid
@@ -363,10 +364,18 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             });
         headers.push(best.map(|(_, c)| {
             header_bottom = header_bottom.max(c.row + c.rows - 1);
+            header_cells.push(c);
             (c.col, c.last_col())
         }));
     }
     let data_start = anchor.cell.col;
+    // In a header row, only cells after its last header can be a row's label.
+    let after_headers = |c: &GridCell| {
+        header_cells
+            .iter()
+            .filter(|h| h.row == c.row)
+            .all(|h| h.last_col() < c.col)
+    };
     // Row labels below the header, until 四、结转下年度继续办理 or the next table.
     let stops: Vec<String> = ["行政复议", "信息内容", "第二十条第(一)项"]
         .iter()
@@ -379,7 +388,17 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         .chain(layout.t3_groups.iter().map(|g| (normalize(g.label), g.code)))
         .collect();
     let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::default();
-    for r in grid.rows().filter(|&r| r > header_bottom) {
+    // Where cells carry no position, a row is known by its values rather than by lying below the
+    // header: web-page text with a cell a line puts the header and the first row's label and values
+    // in one row. A column header is never a row's label there, though 其他 reads like the row
+    // 3.其他: in the header's rows only cells after the last header count, and elsewhere a label
+    // needs values after it (a header cell in a row of its own has none).
+    let first = if grid.positional {
+        header_bottom + 1
+    } else {
+        anchor.cell.row
+    };
+    for r in grid.rows().filter(|&r| r >= first) {
         let line = grid.line(r);
         if line
             .iter()
@@ -387,10 +406,15 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         {
             break;
         }
-        // The row's leaf label: the rightmost label cell that names a row.
+        // The row's leaf label: the rightmost label cell that names a row (and, where cells carry
+        // no position, has values after it).
+        let valued =
+            |i: usize| grid.positional || (after_headers(line[i]) && line[i + 1..].iter().any(|v| is_value(&v.text)));
         let leaf = line
             .iter()
-            .filter(|c| c.number.is_none() && (!grid.positional || c.col < data_start))
+            .enumerate()
+            .filter(|&(i, c)| c.number.is_none() && (!grid.positional || c.col < data_start) && valued(i))
+            .map(|(_, c)| c)
             .rev()
             .find_map(|c| {
                 let norm = grids.norm_of(anchor.grid, c);
@@ -527,15 +551,33 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
         }
     }
     // The values: the first row below the header with something in it, from 行政复议's column on;
-    // in a blank form, the blank row below the header.
+    // in a blank form, the blank row below the header. Where cells carry no position, values after
+    // the last header in its own row (web-page text with a cell a line) come first.
+    let last_leaf = leaves
+        .iter()
+        .map(|(_, c)| *c)
+        .filter(|c| c.row == last_header_row)
+        .max_by_key(|c| c.col);
+    let inline = last_leaf.filter(|leaf| {
+        !grid.positional
+            && grid
+                .row(leaf.row)
+                .iter()
+                .any(|c| c.col > leaf.col && !c.is_blank() && is_value(&c.text))
+    });
     let below = || grid.rows().filter(|&r| r > last_header_row);
-    let Some(r) = below()
-        .find(|&r| !grid.row(r).iter().all(GridCell::is_blank))
-        .or_else(|| below().next())
-    else {
-        return Ok(1);
+    let (r, from) = match inline {
+        Some(leaf) => (leaf.row, leaf.col + 1),
+        None => {
+            let Some(r) = below()
+                .find(|&r| !grid.row(r).iter().all(GridCell::is_blank))
+                .or_else(|| below().next())
+            else {
+                return Ok(1);
+            };
+            (r, if grid.positional { anchor.cell.col } else { 0 })
+        }
     };
-    let from = if grid.positional { anchor.cell.col } else { 0 };
     let cells = place(grid, r, from, &headers, ("表四", "数据行"))?;
     let codes: Vec<String> = T4_COLUMNS.iter().map(|c| format!("t4.{}", c.code)).collect();
     store(report, &codes, &cells);

@@ -36,7 +36,7 @@ pub enum InputKind {
     Xls,
     /// OpenDocument spreadsheet (`.ods`).
     Ods,
-    /// Web-page text as copied from a browser: one table cell a line (`.txt`).
+    /// Web-page text (`.txt`): copied from a browser, tab- or `|`-separated rows, or one cell a line.
     Text,
     /// A saved web page or a fragment of one (`.html`, `.htm`), in UTF-8 or GBK.
     Html,

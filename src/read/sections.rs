@@ -54,6 +54,26 @@ pub fn find(paragraphs: &[String]) -> [Option<String>; 6] {
     sections
 }
 
+/// The section `line` heads (0 for 一、总体情况) when its number and its words both say so, after
+/// section `after`. Stricter than the paragraphs' reading: where every table cell is a line of its
+/// own, 表三's row labels are numbered like headings and name words of a heading
+/// (`一、本年新收政府信息公开申请数量` has 申请), but their numbers disagree with those words.
+///
+/// ```
+/// use nianbao::read::sections::numbered_heading;
+/// assert_eq!(numbered_heading("三、收到和处理政府信息公开申请情况", Some(1)), Some(2));
+/// assert_eq!(numbered_heading("一、本年新收政府信息公开申请数量", Some(2)), None);
+/// assert_eq!(numbered_heading("二、上年结转政府信息公开申请数量", None), None);
+/// assert_eq!(numbered_heading("三、本年度办理结果", Some(2)), None);
+/// assert_eq!(numbered_heading("四、结转下年度继续办理", Some(2)), None);
+/// ```
+pub fn numbered_heading(line: &str, after: Option<usize>) -> Option<usize> {
+    let (k, _) = heading(line, after)?;
+    let norm = normalize(line);
+    let numeral = split_numbering(&norm).0.chars().next()?;
+    ("一二三四五六".chars().position(|c| c == numeral) == Some(k)).then_some(k)
+}
+
 /// Whether a paragraph is the heading of a section after `after`: the section and any text that
 /// follows the heading in the same paragraph (`六、其他需要报告的事项：无。`).
 fn heading(paragraph: &str, after: Option<usize>) -> Option<(usize, String)> {

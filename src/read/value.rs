@@ -82,6 +82,19 @@ pub fn is_dash(text: &str) -> bool {
     DASHES.contains(&fold(text).as_str())
 }
 
+/// Whether a cell's text reads as a value of some cell (a number, an amount with its unit, a dash
+/// or a blank) rather than as a label. Where a table's cells carry no position (web-page text),
+/// this is what tells a row's label from the values after it.
+///
+/// ```
+/// use nianbao::read::value::is_value;
+/// assert!(is_value(" 0") && is_value("184719元") && is_value("/") && is_value("+3") && is_value(""));
+/// assert!(!is_value("规章") && !is_value("12件") && !is_value("3.其他"));
+/// ```
+pub fn is_value(text: &str) -> bool {
+    parse(text, None, Kind::Amount, false).1 != Reading::NotNumber
+}
+
 /// Full-width to half-width, no spaces of any kind, no thousands separators, one kind of minus.
 fn fold(text: &str) -> String {
     text.chars()
