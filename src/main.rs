@@ -12,7 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, Command as ClapCommand, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// 年报：政府信息公开工作年度报告的模板、读取、校验与汇总。
 ///
@@ -54,7 +54,10 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("错误：nianbao 程序内部出错，已停止（{what}，{at}）。请把该文件和所用的命令发给维护者");
     }));
-    let cli = match Cli::try_parse() {
+    let cli = match chinese(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
@@ -82,30 +85,98 @@ fn main() -> ExitCode {
     }
 }
 
-/// A command-line mistake in Chinese, with clap's own wording after it; help and version as asked.
+/// The help in Chinese throughout: clap writes its own headings (`Usage:`, `Options:`), the help
+/// and version flags' lines, defaults and possible values in English; here they are replaced, for
+/// the command and each subcommand.
+fn chinese(cmd: ClapCommand) -> ClapCommand {
+    let mut cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("子命令")
+        .subcommand_value_name("子命令")
+        .disable_help_flag(true)
+        .arg(flag("help", 'h', ArgAction::Help, "显示帮助"));
+    if cmd.get_version().is_some() {
+        cmd = cmd
+            .disable_version_flag(true)
+            .arg(flag("version", 'V', ArgAction::Version, "显示版本"));
+    }
+    cmd = cmd.mut_args(|a| {
+        let heading = if a.is_positional() { "参数" } else { "选项" };
+        let mut help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let values: Vec<String> = a
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| match v.get_help() {
+                Some(h) => format!("{}（{h}）", v.get_name()),
+                None => v.get_name().to_string(),
+            })
+            .collect();
+        if !values.is_empty() && a.get_action().takes_values() {
+            help.push_str(&format!("。可选：{}", values.join("、")));
+        }
+        let defaults: Vec<String> = a
+            .get_default_values()
+            .iter()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect();
+        if !defaults.is_empty() && !matches!(a.get_action(), ArgAction::SetTrue | ArgAction::SetFalse) {
+            help.push_str(&format!("。默认：{}", defaults.join(",")));
+        }
+        let a = a.help_heading(heading).help(help);
+        if a.get_action().takes_values() {
+            a.hide_possible_values(true).hide_default_value(true)
+        } else {
+            a
+        }
+    });
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, chinese);
+    }
+    cmd
+}
+
+/// `-h, --help` or `-V, --version` with a Chinese line.
+fn flag(name: &'static str, short: char, action: ArgAction, help: &'static str) -> Arg {
+    Arg::new(name).short(short).long(name).action(action).help(help)
+}
+
+/// A command-line mistake in Chinese, naming the argument or value at fault; help and version as
+/// asked.
 fn usage_error(e: clap::Error) -> ExitCode {
-    use clap::error::ErrorKind as K;
+    use clap::error::{ContextKind, ContextValue, ErrorKind as K};
     let what = match e.kind() {
         K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
-        K::InvalidSubcommand => "没有这个子命令（可用：template、convert、check、compare、merge）",
+        K::InvalidSubcommand => "没有这个子命令（可用：template、convert、check、compare、merge、serve）",
         K::UnknownArgument => "无法识别的参数",
         K::MissingRequiredArgument => "缺少必需的参数",
-        K::MissingSubcommand => "缺少子命令（template、convert、check、compare、merge）",
+        K::MissingSubcommand => "缺少子命令（template、convert、check、compare、merge、serve）",
         K::InvalidValue | K::ValueValidation | K::InvalidUtf8 => "参数值无效",
         K::ArgumentConflict => "这些参数不能同时使用",
         K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => "参数值的个数不对",
         K::NoEquals => "参数值应以 = 连接",
         _ => "命令行参数有误",
     };
-    let detail = e.render().to_string();
-    let detail = detail.trim().trim_start_matches("error: ");
-    let detail = detail
-        .trim_end_matches("For more information, try '--help'.")
-        .trim_end();
-    eprintln!("错误：{what}。用 nianbao --help 或 nianbao <子命令> --help 查看用法");
-    eprintln!("（{detail}）");
+    let text = |v: &ContextValue| match v {
+        ContextValue::String(s) => s.clone(),
+        ContextValue::Strings(v) => v.join("、"),
+        other => other.to_string(),
+    };
+    let context = |k: ContextKind| e.get(k).map(text);
+    let mut line = format!("错误：{what}");
+    if let Some(arg) = context(ContextKind::InvalidArg).or_else(|| context(ContextKind::InvalidSubcommand)) {
+        line.push_str(&format!("：{arg}"));
+    }
+    if let Some(value) = context(ContextKind::InvalidValue).filter(|v| !v.is_empty()) {
+        line.push_str(&format!("，值“{value}”"));
+    }
+    if let Some(valid) = context(ContextKind::ValidValue) {
+        line.push_str(&format!("（可选：{valid}）"));
+    }
+    eprintln!("{line}。用 nianbao --help 或 nianbao <子命令> --help 查看用法");
     ExitCode::from(2)
 }
