@@ -426,6 +426,72 @@ fn mixed_years_with_a_wrong_layout_name_every_group() {
     assert_eq!(merged.total.get("t3.new.total"), Some(250.0));
 }
 
+/// A folder of symbolic links to the returns (and to a folder of them) is read like the files
+/// themselves; a link back to its own folder is not followed forever; a dangling link is listed.
+#[cfg(unix)]
+#[test]
+fn links_to_returns_are_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = copy_with_times();
+    let links = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        symlink(entry.path(), links.path().join(entry.file_name())).unwrap();
+    }
+    symlink(links.path(), links.path().join("回到本文件夹")).unwrap();
+    symlink(dir.path().join("已删除.xlsx"), links.path().join("区审计局.xlsx")).unwrap();
+    let inputs = collect(&[links.path().to_path_buf()]).unwrap();
+    let rel = |p: &Path| p.strip_prefix(links.path()).unwrap().to_string_lossy().to_string();
+    let options = MergeOptions {
+        roster: Some(Roster::read(links.path().join("roster.csv")).unwrap()),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let with = |s: Status| -> BTreeSet<String> {
+        merged
+            .entries
+            .iter()
+            .filter(|e| e.status == s)
+            .map(|e| rel(&e.file))
+            .collect()
+    };
+    assert_eq!(with(Status::Counted), names(&expected()["counted"]));
+    assert_eq!(
+        with(Status::Unreadable),
+        ["区审计局.xlsx", "区统计局.xlsx"]
+            .map(String::from)
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(merged.total.get("t3.new.total"), Some(250.0));
+    let dangling = merged.entries.iter().find(|e| rel(&e.file) == "区审计局.xlsx").unwrap();
+    assert_eq!(
+        dangling.error.as_ref().unwrap().kind.to_string(),
+        "无法读取文件：这是一个链接（快捷方式），它指向的文件不存在或已被移走"
+    );
+}
+
+#[test]
+fn merge_of_a_folder_without_returns_says_so() {
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("名单.csv"), "单位名称\n区财政局\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("merge")
+        .arg(empty.path())
+        .arg("-o")
+        .arg(out.path().join("汇总.xlsx"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("没有找到报表文件（可读取的文件类型：xlsx、"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("汇总.xlsx").exists());
+}
+
 #[test]
 fn merge_with_last_year_adds_the_year_comparison() {
     let dir = copy_with_times();

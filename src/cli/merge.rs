@@ -18,7 +18,8 @@ use nianbao::write::summary::write_summary;
 /// 汇总各单位报表，生成全区汇总工作簿。
 ///
 /// 把收到的文件（xlsx、xls、ods 等）放在一个文件夹里，指定该文件夹即可；子文件夹一并读取，
-/// 忽略 Excel/WPS 的临时文件（~$ 开头）和隐藏文件。同一单位报了多份时只计最新修改的一份。
+/// 忽略 Excel/WPS 的临时文件（~$ 开头）和隐藏文件；快捷方式（符号链接）按其指向的文件读取。
+/// 同一单位报了多份时只计最新修改的一份。
 /// 有文件无法读取、或报表格式与年度不符（如 2024 年度用了 2019 版格式）时，照常汇总其余文件，
 /// 列出这些文件和原因，并以退出码 1 结束。
 #[derive(clap::Args)]
@@ -56,6 +57,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
+    if inputs.is_empty() {
+        let named: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+        return Err(nianbao::Error::new(
+            named.join("、"),
+            nianbao::error::ErrorKind::NoInputs(nianbao::read::EXTENSIONS.join("、")),
+        ));
+    }
     // Every output is checked against the inputs (and the roster) before anything is read or written.
     let protected: Vec<PathBuf> = inputs.iter().chain(&args.roster).cloned().collect();
     for out in std::iter::once(&args.output).chain(&args.json).chain(&args.csv) {
