@@ -119,6 +119,10 @@ pub enum ErrorKind {
     /// Reports that cannot be added together.
     #[error("{0}")]
     Mismatch(String),
+    /// The files and folders given hold no input at all: a merge of nothing would say 汇总 0 份 and
+    /// look like success.
+    #[error("没有找到报表文件（可读取的文件类型：{0}；以 ~$ 开头的临时文件和隐藏文件不算）。请确认文件夹是否选对")]
+    NoInputs(String),
     /// A fault in nianbao itself while handling this file (a panic caught at the file's boundary,
     /// so the other files of a batch are still read).
     #[error("处理该文件时程序内部出错（{0}），该文件未能读取，其余文件不受影响。请把该文件发给维护者")]
@@ -215,6 +219,7 @@ impl Error {
             ErrorKind::Write(_) => "WRITE",
             ErrorKind::WouldOverwrite => "WOULD_OVERWRITE",
             ErrorKind::Mismatch(_) => "MISMATCH",
+            ErrorKind::NoInputs(_) => "NO_INPUTS",
             ErrorKind::Internal(_) => "INTERNAL",
         }
     }

@@ -46,8 +46,11 @@ pub enum Status {
     Superseded,
     /// Could not be read.
     Unreadable,
-    /// Read, but of another year than `--year`.
+    /// Read, but of another year than the one merged (`--year`, or the one year all reports name).
     OtherYear,
+    /// Read, of the year merged, but in the other official layout (a 2019-layout form sent for
+    /// 2024). Not added: see [`Entry::reason`] for why and what the agency should do.
+    OtherFormat,
 }
 
 impl Status {
@@ -58,6 +61,7 @@ impl Status {
             Status::Superseded => "重复（未计入）",
             Status::Unreadable => "无法读取",
             Status::OtherYear => "年度不符（未计入）",
+            Status::OtherFormat => "格式不符（未计入）",
         }
     }
 }
@@ -87,6 +91,10 @@ pub struct Entry {
     pub status: Status,
     /// The roster member it belongs to.
     pub member: Option<usize>,
+    /// Why a file that was read is not in the totals, and what to do about it (Chinese, for the
+    /// 报送情况 and 校验结果 sheets, the JSON and the terminal). None for counted, superseded and
+    /// unreadable files (the last carry their [`Entry::error`]).
+    pub reason: Option<String>,
     slot: Option<Slot>,
 }
 
@@ -124,13 +132,15 @@ impl Standing {
         }
     }
 
-    /// A stable ASCII code: `counted`, `superseded`, `unreadable`, `other_year`, `missing`, `unexpected`.
+    /// A stable ASCII code: `counted`, `superseded`, `unreadable`, `other_year`, `other_format`,
+    /// `missing`, `unexpected`.
     pub fn code(&self) -> &'static str {
         match self {
             Standing::File(Status::Counted) => "counted",
             Standing::File(Status::Superseded) => "superseded",
             Standing::File(Status::Unreadable) => "unreadable",
             Standing::File(Status::OtherYear) => "other_year",
+            Standing::File(Status::OtherFormat) => "other_format",
             Standing::Missing => "missing",
             Standing::Unexpected => "unexpected",
         }
@@ -182,8 +192,11 @@ pub struct Merged {
 
 /// Reads, checks and adds up `inputs`. `progress` is called once per file read (from any thread).
 ///
-/// Unreadable files are kept as entries with their error; the merge fails only when the readable
-/// reports are of different years or layouts, which cannot be added together.
+/// Unreadable files are kept as entries with their error. The year merged is `options.year`, else
+/// the one year every readable report names; reports of another year, or of that year in the other
+/// layout, are kept as entries with the reason they are not added ([`Status::OtherYear`],
+/// [`Status::OtherFormat`]). The merge fails only when, without a year given, the readable reports
+/// name different years: which one the district means is the user's decision.
 pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + Sync)) -> Result<Merged> {
     let spill = Spill::new()?;
     let mut entries: Vec<Entry> = inputs
@@ -195,12 +208,7 @@ pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + 
         })
         .collect::<Result<Vec<Entry>>>()?;
     entries.sort_by(|a, b| a.file.cmp(&b.file));
-    if let Some(year) = options.year {
-        for e in entries.iter_mut().filter(|e| e.year.is_some_and(|y| y != year)) {
-            e.status = Status::OtherYear;
-        }
-    }
-    let (year, format) = common_kind(&entries, options)?;
+    let (year, format) = settle_kind(&mut entries, options)?;
     let duplicates = settle_duplicates(&mut entries);
     let (missing, unexpected) = match &options.roster {
         Some(roster) => match_roster(&mut entries, roster),
@@ -244,6 +252,7 @@ fn read_one(path: &Path, options: &Options, spill: &Spill) -> Result<Entry> {
         warnings: 0,
         status: Status::Unreadable,
         member: None,
+        reason: None,
         slot: None,
     };
     // A fault while checking one file makes that file unreadable; the batch goes on.
@@ -275,8 +284,64 @@ fn read_one(path: &Path, options: &Options, spill: &Spill) -> Result<Entry> {
     Ok(entry)
 }
 
-/// The one year and layout of the reports that count, or an error listing which files are which.
-fn common_kind(entries: &[Entry], options: &MergeOptions) -> Result<(i32, Format)> {
+/// Decides the year and layout of the summary and sets aside the reports that do not fit it.
+///
+/// The year is `options.year`, else the one year every readable report names. The layout is the
+/// official one for that year ([`Format::for_year`]), never the one most files happen to use: the
+/// district summary has to be in the layout its year's report is published in.
+///
+/// A report of that year in the other layout is [`Status::OtherFormat`] and is not added, although
+/// 表四 and most of 表三 have the same codes in both layouts. Adding only those would give the
+/// district a 表二 without that agency but a 表三/表四 with it; the 2019 row （六）其他处理 does not
+/// split into the 2021 rows other_no_correction/other_no_fee/other_other, so its 表三 could only go
+/// in by guessing; and an agency whose form is in the wrong layout has to send it again anyway (its
+/// published report must use the official one), so the totals would change under a half-counted
+/// return. The file is listed instead, with the reason and what the agency should do, and `merge`
+/// exits 1 as for an unreadable file.
+///
+/// Without a year given, reports naming different years are an error that lists which files are
+/// which and suggests the `--year` most of them have. A batch whose year could not be read from any
+/// file (year 0) has no official layout to hold to: it is added only if it has one layout.
+fn settle_kind(entries: &mut [Entry], options: &MergeOptions) -> Result<(i32, Format)> {
+    let year = match options.year {
+        Some(year) => year,
+        None => {
+            let groups = kinds(entries);
+            let mut years: Vec<i32> = groups.iter().map(|((y, _), _)| *y).collect();
+            years.dedup();
+            match (years.as_slice(), groups.len()) {
+                ([], _) => return Ok((0, Format::for_year(0))),
+                ([0], 1) => return Ok(groups[0].0),
+                ([year], _) if *year > 0 => *year,
+                _ => return Err(mixed(&groups)),
+            }
+        }
+    };
+    let format = Format::for_year(year);
+    for e in entries.iter_mut().filter(|e| e.status == Status::Counted) {
+        let (Some(y), Some(f)) = (e.year, e.format) else {
+            continue;
+        };
+        if y != year {
+            e.status = Status::OtherYear;
+            e.reason = Some(if y == 0 {
+                format!("年度不符：本次汇总 {year} 年度，该文件的封面、标题和文件名中都没有找到报告年度，未计入汇总；请该单位在封面或标题中写明年度后重新报送")
+            } else {
+                format!("年度不符：本次汇总 {year} 年度，该文件是 {y} 年度的报表，未计入汇总")
+            });
+        } else if f != format {
+            e.status = Status::OtherFormat;
+            e.reason = Some(format!(
+                "格式不符：{year} 年度应使用 {format} 版格式，该文件为 {f} 版格式，未计入汇总；请该单位改用 {year} 年度模板重新填报"
+            ));
+        }
+    }
+    Ok((year, format))
+}
+
+/// The readable reports grouped by year and layout: by year (the latest first), within a year the
+/// most files first.
+fn kinds(entries: &[Entry]) -> Vec<((i32, Format), Vec<&Entry>)> {
     let mut groups: Vec<((i32, Format), Vec<&Entry>)> = Vec::new();
     for e in entries.iter().filter(|e| e.status == Status::Counted) {
         let key = (e.year.unwrap_or(0), e.format.unwrap_or(Format::F2021));
@@ -285,35 +350,55 @@ fn common_kind(entries: &[Entry], options: &MergeOptions) -> Result<(i32, Format
             None => groups.push((key, vec![e])),
         }
     }
-    match groups.len() {
-        0 => {
-            let year = options.year.unwrap_or(0);
-            Ok((year, Format::for_year(year)))
-        }
-        1 => Ok(groups[0].0),
-        _ => {
-            groups.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
-            let parts: Vec<String> = groups
+    groups.sort_by_key(|((year, _), list)| (std::cmp::Reverse(*year), std::cmp::Reverse(list.len())));
+    groups
+}
+
+/// Files shown per group in the message about mixed years.
+const MIXED_SHOWN: usize = 5;
+
+/// The error for reports of different years and no year given: each year and layout with its files
+/// and how many, and the `--year` that most files have (the latest year on a tie).
+fn mixed(groups: &[((i32, Format), Vec<&Entry>)]) -> Error {
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|((year, format), list)| {
+            let names: Vec<String> = list
                 .iter()
-                .map(|((year, format), list)| {
-                    let names: Vec<String> = list.iter().take(5).map(|e| e.file.display().to_string()).collect();
-                    let more = if list.len() > 5 {
-                        format!(" 等 {} 份", list.len())
-                    } else {
-                        String::new()
-                    };
-                    format!("{year} 年度（{format} 格式）：{}{more}", names.join("、"))
-                })
+                .take(MIXED_SHOWN)
+                .map(|e| e.file.display().to_string())
                 .collect();
-            Err(Error::new(
-                "",
-                ErrorKind::Mismatch(format!(
-                    "报表的年度或格式不一致，不能相加。{}。请移走不属于本次汇总的文件，或用 --year 指定年度",
-                    parts.join("；")
-                )),
-            ))
+            let more = if list.len() > MIXED_SHOWN { " 等" } else { "" };
+            let year = if *year == 0 {
+                "未写明年度".to_string()
+            } else {
+                format!("{year} 年度")
+            };
+            format!("{year}（{format} 版格式）{} 份：{}{more}", list.len(), names.join("、"))
+        })
+        .collect();
+    let mut per_year: Vec<(i32, usize)> = Vec::new();
+    for ((year, _), list) in groups.iter().filter(|((y, _), _)| *y > 0) {
+        match per_year.iter_mut().find(|(y, _)| y == year) {
+            Some((_, n)) => *n += list.len(),
+            None => per_year.push((*year, list.len())),
         }
     }
+    let advice = match per_year.iter().max_by_key(|(year, n)| (*n, *year)) {
+        Some((year, _)) => format!(
+            "请用 --year {year} 只汇总 {year} 年度的报表（网页中在顶部选择报告年度；其他年度的文件会列出但不计入），或移走不属于本次汇总的文件"
+        ),
+        None => "请用 --year 指定汇总的年度（网页中在顶部选择报告年度），或移走不属于本次汇总的文件".to_string(),
+    };
+    let what = if per_year.len() > 1 {
+        "报表的年度不一致"
+    } else {
+        "报表的格式不一致，又没有写明年度"
+    };
+    Error::new(
+        "",
+        ErrorKind::Mismatch(format!("{what}，不能相加。{}。{advice}", parts.join("；"))),
+    )
 }
 
 /// One file per agency counts: the most recently modified. Returns the duplicates.
@@ -486,7 +571,7 @@ impl Merged {
     }
 
     /// The one-line account of the files: `汇总 14 份：计入 11，重复 1，无法读取 1`, with
-    /// `，年度不符 N` when some were of another year.
+    /// `，年度不符 N` and `，格式不符 N` when some were of another year or layout.
     pub fn headline(&self) -> String {
         let count = |s: Status| self.entries.iter().filter(|e| e.status == s).count();
         let mut line = format!(
@@ -496,15 +581,28 @@ impl Merged {
             count(Status::Superseded),
             count(Status::Unreadable)
         );
-        if count(Status::OtherYear) > 0 {
-            line.push_str(&format!("，年度不符 {}", count(Status::OtherYear)));
+        for (status, word) in [(Status::OtherYear, "年度不符"), (Status::OtherFormat, "格式不符")] {
+            let n = count(status);
+            if n > 0 {
+                line.push_str(&format!("，{word} {n}"));
+            }
         }
         line
     }
 
-    /// Whether any input could not be read (merge then exits 1 so scripts notice).
+    /// Whether any input could not be read.
     pub fn any_unreadable(&self) -> bool {
         self.entries.iter().any(|e| e.status == Status::Unreadable)
+    }
+
+    /// Whether an agency's return is left out of the totals through a fault of its file, so the
+    /// district cannot be complete until it is sent again: it could not be read, or it is in the
+    /// wrong layout for the year. `merge` then exits 1 so scripts notice. Files of another year are
+    /// not counted here: with `--year` they are set aside on purpose.
+    pub fn incomplete(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| matches!(e.status, Status::Unreadable | Status::OtherFormat))
     }
 
     /// The JSON of the merge: the report schema for the totals plus `agencies`, `missing`,
@@ -525,6 +623,7 @@ impl Merged {
                     "readable": e.status != Status::Unreadable,
                     "status": e.status,
                     "error": e.error.as_ref().map(ToString::to_string),
+                    "reason": e.reason,
                     "errors": e.errors,
                     "warnings": e.warnings,
                 })

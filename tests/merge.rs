@@ -236,23 +236,260 @@ fn reports_of_different_years_are_not_added() {
     let Err(e) = merge(&inputs, &MergeOptions::default(), &|| {}) else {
         panic!("merged two years")
     };
+    // Which files are which, and the --year to give (one file each: the later year).
     let text = e.to_string();
-    assert!(text.starts_with("报表的年度或格式不一致，不能相加"), "{text}");
-    assert!(
-        text.contains("2024 年度（2021 格式）") && text.contains("2020-shanghai-city.xlsx"),
-        "{text}"
+    let file = |name: &str| fixtures.join(name).display().to_string();
+    assert_eq!(
+        text,
+        format!(
+            "报表的年度不一致，不能相加。2024 年度（2021 版格式）1 份：{}；2020 年度（2019 版格式）1 份：{}。\
+             请用 --year 2024 只汇总 2024 年度的报表（网页中在顶部选择报告年度；其他年度的文件会列出但不计入），\
+             或移走不属于本次汇总的文件",
+            file("2024-pingtan-zone.xlsx"),
+            file("2020-shanghai-city.xlsx")
+        )
     );
-    // With --year the other year is set aside, not added.
+    // With --year the other year is set aside, not added, and says why.
     let options = MergeOptions {
         year: Some(2024),
         ..MergeOptions::default()
     };
     let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let other: Vec<_> = merged
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::OtherYear)
+        .collect();
+    assert_eq!(other.len(), 1);
     assert_eq!(
-        merged.entries.iter().filter(|e| e.status == Status::OtherYear).count(),
-        1
+        other[0].reason.as_deref(),
+        Some("年度不符：本次汇总 2024 年度，该文件是 2020 年度的报表，未计入汇总")
     );
     assert_eq!(merged.total.get("t3.new.total"), Some(218.0));
+    assert!(!merged.incomplete(), "another year is set aside on purpose");
+}
+
+/// The reason a 2019-layout return sent for 2024 is not counted.
+const WRONG_LAYOUT: &str =
+    "格式不符：2024 年度应使用 2021 版格式，该文件为 2019 版格式，未计入汇总；请该单位改用 2024 年度模板重新填报";
+
+/// The district with 区统计局's (unreadable) return replaced by one in the 2019 layout for 2024:
+/// a 2019-layout report (上海市 2020) claimed by 区统计局 for 2024, written by our own writer.
+fn district_with_a_2019_layout_return() -> tempfile::TempDir {
+    let dir = copy_with_times();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks/2020-shanghai-city.xlsx");
+    let mut odd = nianbao::read::read_path(fixture, &nianbao::read::Options::default()).unwrap();
+    assert_eq!(odd.format, nianbao::format::Format::F2019);
+    odd.agency = "区统计局".into();
+    odd.year = 2024;
+    let bytes = nianbao::write::xlsx::filled(&odd, &[], "").unwrap();
+    std::fs::write(dir.path().join("区统计局.xlsx"), bytes).unwrap();
+    let back = nianbao::read::read_path(dir.path().join("区统计局.xlsx"), &nianbao::read::Options::default()).unwrap();
+    assert_eq!(
+        (back.agency.as_str(), back.year, back.format),
+        ("区统计局", 2024, nianbao::format::Format::F2019)
+    );
+    dir
+}
+
+#[test]
+fn a_return_in_the_other_layout_is_listed_and_the_rest_is_merged() {
+    let dir = district_with_a_2019_layout_return();
+    let exp = expected();
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let rel = |p: &Path| p.strip_prefix(dir.path()).unwrap().to_string_lossy().to_string();
+    // With --year, and without it (every return names 2024, so the year is not in doubt).
+    for year in [Some(2024), None] {
+        let options = MergeOptions {
+            roster: Some(Roster::read(dir.path().join("roster.csv")).unwrap()),
+            year,
+            ..MergeOptions::default()
+        };
+        let merged = merge(&inputs, &options, &|| {}).unwrap();
+        let odd = merged.entries.iter().find(|e| rel(&e.file) == "区统计局.xlsx").unwrap();
+        assert_eq!(odd.status, Status::OtherFormat, "{year:?}");
+        assert_eq!(odd.reason.as_deref(), Some(WRONG_LAYOUT));
+        assert!(
+            odd.member.is_some(),
+            "区统计局 reported, if in the wrong layout: not 未报送"
+        );
+        let counted: BTreeSet<String> = merged
+            .entries
+            .iter()
+            .filter(|e| e.status == Status::Counted)
+            .map(|e| rel(&e.file))
+            .collect();
+        assert_eq!(counted, names(&exp["counted"]));
+        assert_eq!(
+            (merged.total.year, merged.total.format),
+            (2024, nianbao::format::Format::F2021)
+        );
+        // The totals are those of the other returns, to the cell.
+        for def in merged.total.format.cells() {
+            let parts: Vec<&str> = def.code.split('.').collect();
+            let want = match parts.as_slice() {
+                [t, r, c] => &exp[*t][*r][*c],
+                [t, c] => &exp[*t][*c],
+                _ => unreachable!(),
+            };
+            assert_eq!(merged.total.get(&def.code), want.as_f64(), "{}", def.code);
+        }
+        assert!(merged.incomplete());
+        assert!(!merged.any_unreadable());
+        assert_eq!(merged.headline(), "汇总 13 份：计入 11，重复 1，无法读取 0，格式不符 1");
+    }
+
+    // The CLI: listed on the terminal, in the JSON, in 报送情况 and 校验结果; exit 1.
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("汇总.xlsx");
+    let json = out.path().join("汇总.json");
+    let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("merge")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&xlsx)
+        .arg("--roster")
+        .arg(dir.path().join("roster.csv"))
+        .args(["--year", "2024"])
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "  “{}”：{WRONG_LAYOUT}\n",
+            dir.path().join("区统计局.xlsx").display()
+        )),
+        "{stderr}"
+    );
+    let v: Json = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["t3"]["new"]["total"], 250);
+    let odd = v["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agency"] == "区统计局")
+        .unwrap();
+    assert_eq!(odd["status"], "other_format");
+    assert_eq!(odd["reason"], WRONG_LAYOUT);
+    assert_eq!(odd["readable"], true);
+    let reporting = sheet(&xlsx, "报送情况");
+    let row = reporting.iter().find(|r| r[1] == "区统计局").unwrap();
+    assert_eq!((row[3].as_str(), row[9].as_str()), ("格式不符（未计入）", WRONG_LAYOUT));
+    let findings = sheet(&xlsx, "校验结果");
+    assert!(
+        findings
+            .iter()
+            .any(|r| r[0] == "区统计局" && r[4] == "OTHER_FORMAT" && r[5] == "错误" && r[6] == WRONG_LAYOUT),
+        "{findings:?}"
+    );
+    // Its numbers are in the other layout: 分单位明细 shows the row without them.
+    let detail = sheet(&xlsx, "分单位明细");
+    let row = detail.iter().find(|r| r[1] == "区统计局").unwrap();
+    assert!(row[7..].iter().all(String::is_empty), "{row:?}");
+}
+
+#[test]
+fn mixed_years_with_a_wrong_layout_name_every_group() {
+    let dir = district_with_a_2019_layout_return();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks");
+    let mut inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    inputs.push(fixtures.join("2020-shanghai-city.xlsx"));
+    let Err(e) = merge(&inputs, &MergeOptions::default(), &|| {}) else {
+        panic!("merged two years")
+    };
+    let text = e.to_string();
+    assert!(
+        text.starts_with("报表的年度不一致，不能相加。2024 年度（2021 版格式）12 份："),
+        "{text}"
+    );
+    assert!(text.contains(" 等；2024 年度（2019 版格式）1 份："), "{text}");
+    assert!(text.contains("区统计局.xlsx；2020 年度（2019 版格式）1 份："), "{text}");
+    assert!(text.ends_with("请用 --year 2024 只汇总 2024 年度的报表（网页中在顶部选择报告年度；其他年度的文件会列出但不计入），或移走不属于本次汇总的文件"), "{text}");
+    // The advice taken: the other year set aside, the wrong layout listed, the rest merged.
+    let options = MergeOptions {
+        year: Some(2024),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let with = |s: Status| merged.entries.iter().filter(|e| e.status == s).count();
+    assert_eq!(
+        (
+            with(Status::Counted),
+            with(Status::OtherYear),
+            with(Status::OtherFormat)
+        ),
+        (11, 1, 1)
+    );
+    assert_eq!(merged.total.get("t3.new.total"), Some(250.0));
+}
+
+/// A folder of symbolic links to the returns (and to a folder of them) is read like the files
+/// themselves; a link back to its own folder is not followed forever; a dangling link is listed.
+#[cfg(unix)]
+#[test]
+fn links_to_returns_are_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = copy_with_times();
+    let links = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        symlink(entry.path(), links.path().join(entry.file_name())).unwrap();
+    }
+    symlink(links.path(), links.path().join("回到本文件夹")).unwrap();
+    symlink(dir.path().join("已删除.xlsx"), links.path().join("区审计局.xlsx")).unwrap();
+    let inputs = collect(&[links.path().to_path_buf()]).unwrap();
+    let rel = |p: &Path| p.strip_prefix(links.path()).unwrap().to_string_lossy().to_string();
+    let options = MergeOptions {
+        roster: Some(Roster::read(links.path().join("roster.csv")).unwrap()),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let with = |s: Status| -> BTreeSet<String> {
+        merged
+            .entries
+            .iter()
+            .filter(|e| e.status == s)
+            .map(|e| rel(&e.file))
+            .collect()
+    };
+    assert_eq!(with(Status::Counted), names(&expected()["counted"]));
+    assert_eq!(
+        with(Status::Unreadable),
+        ["区审计局.xlsx", "区统计局.xlsx"]
+            .map(String::from)
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(merged.total.get("t3.new.total"), Some(250.0));
+    let dangling = merged.entries.iter().find(|e| rel(&e.file) == "区审计局.xlsx").unwrap();
+    assert_eq!(
+        dangling.error.as_ref().unwrap().kind.to_string(),
+        "无法读取文件：这是一个链接（快捷方式），它指向的文件不存在或已被移走"
+    );
+}
+
+#[test]
+fn merge_of_a_folder_without_returns_says_so() {
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("名单.csv"), "单位名称\n区财政局\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("merge")
+        .arg(empty.path())
+        .arg("-o")
+        .arg(out.path().join("汇总.xlsx"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("没有找到报表文件（可读取的文件类型：xlsx、"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("汇总.xlsx").exists());
 }
 
 #[test]

@@ -440,7 +440,11 @@ fn mixed_years_and_bad_requests_get_answers_not_panics() {
     // Without a year the library's own refusal comes back.
     let mixed = s.post("/api/merge", b"{}");
     assert_eq!(mixed.status, 422);
-    assert!(mixed.error().starts_with("报表的年度或格式不一致"), "{}", mixed.error());
+    assert!(
+        mixed.error().starts_with("报表的年度不一致，不能相加"),
+        "{}",
+        mixed.error()
+    );
     assert!(
         mixed.error().contains("：2020-shanghai-city.xlsx"),
         "names as uploaded: {}",

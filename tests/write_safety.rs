@@ -268,7 +268,7 @@ fn a_failed_run_leaves_nothing_behind() {
     let json = dir.path().join("汇总.json");
     let run = nianbao(args!["merge", &mixed, "-o", &summary, "--json", &json]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("年度或格式不一致"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("报表的年度不一致，不能相加"));
     assert_eq!(files(dir.path()), vec!["坏文件.xlsx", "混合/a.xlsx", "混合/b.xlsx"]);
 }
 

@@ -2,15 +2,15 @@
 //!
 //! Reads all inputs in parallel, checks each, adds up the readable ones (one file per agency: the
 //! newest), and writes the summary workbook plus, on request, its JSON and long CSV. Files that
-//! cannot be read are listed with their error and the summary of the rest is still written; the exit
-//! status is then 1 so scripts notice.
+//! cannot be read, or are in the wrong layout for the year, are listed with the reason and the
+//! summary of the rest is still written; the exit status is then 1 so scripts notice.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::merge::{merge, MergeOptions};
+use nianbao::merge::{merge, MergeOptions, Status};
 use nianbao::read::collect;
 use nianbao::roster::Roster;
 use nianbao::write::summary::write_summary;
@@ -18,8 +18,10 @@ use nianbao::write::summary::write_summary;
 /// 汇总各单位报表，生成全区汇总工作簿。
 ///
 /// 把收到的文件（xlsx、xls、ods 等）放在一个文件夹里，指定该文件夹即可；子文件夹一并读取，
-/// 忽略 Excel/WPS 的临时文件（~$ 开头）和隐藏文件。同一单位报了多份时只计最新修改的一份。
-/// 有文件无法读取时照常汇总其余文件，并以退出码 1 结束。
+/// 忽略 Excel/WPS 的临时文件（~$ 开头）和隐藏文件；快捷方式（符号链接）按其指向的文件读取。
+/// 同一单位报了多份时只计最新修改的一份。
+/// 有文件无法读取、或报表格式与年度不符（如 2024 年度用了 2019 版格式）时，照常汇总其余文件，
+/// 列出这些文件和原因，并以退出码 1 结束。
 #[derive(clap::Args)]
 pub struct Args {
     /// 各单位报表文件或文件夹
@@ -55,6 +57,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let inputs = collect(&args.files)?;
+    if inputs.is_empty() {
+        let named: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+        return Err(nianbao::Error::new(
+            named.join("、"),
+            nianbao::error::ErrorKind::NoInputs(nianbao::read::EXTENSIONS.join("、")),
+        ));
+    }
     // Every output is checked against the inputs (and the roster) before anything is read or written.
     let protected: Vec<PathBuf> = inputs.iter().chain(&args.roster).cloned().collect();
     for out in std::iter::once(&args.output).chain(&args.json).chain(&args.csv) {
@@ -113,6 +122,12 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             e.error.as_ref().map(ToString::to_string).unwrap_or_default()
         );
     }
+    // Files of another year are only counted in the headline: with --year they are set aside on
+    // purpose, and a folder of last year's returns would bury the rest. A file in the wrong layout
+    // needs the agency to act, so each is named.
+    for e in merged.entries.iter().filter(|e| e.status == Status::OtherFormat) {
+        eprintln!("  “{}”：{}", e.file.display(), e.reason.as_deref().unwrap_or_default());
+    }
     if !merged.missing.is_empty() {
         let names: Vec<&str> = merged.missing.iter().map(|m| m.name.as_str()).collect();
         eprintln!("  未报送（{} 个）：{}", names.len(), names.join("、"));
@@ -125,7 +140,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     }
     let written: Vec<String> = outputs.iter().map(|p| p.display().to_string()).collect();
     eprintln!("已写入：{}", written.join("、"));
-    Ok(if merged.any_unreadable() {
+    Ok(if merged.incomplete() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -292,7 +292,16 @@ fn megabytes(bytes: u64) -> String {
 /// ```
 pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Report> {
     let path = path.as_ref();
-    let io = |e: std::io::Error| Error::new(path, ErrorKind::Io(io_message(&e)));
+    let io = |e: std::io::Error| {
+        // A link (shortcut) whose file was moved or deleted: "文件不存在" would contradict the
+        // name the user sees in the folder.
+        let why = if e.kind() == std::io::ErrorKind::NotFound && path.is_symlink() {
+            "这是一个链接（快捷方式），它指向的文件不存在或已被移走".to_string()
+        } else {
+            io_message(&e)
+        };
+        Error::new(path, ErrorKind::Io(why))
+    };
     let size = std::fs::metadata(path).map_err(io)?.len();
     options.limits.check_file(size).map_err(|k| Error::new(path, k))?;
     let bytes = std::fs::read(path).map_err(io)?;
@@ -357,24 +366,40 @@ pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "htm", "ht
 /// The input files named by `paths`: files as given, folders walked recursively for files with one
 /// of [`EXTENSIONS`], skipping Office lock files (`~$…`) and hidden files. Sorted, deduplicated.
 ///
+/// Symbolic links (and Windows junctions) are followed, to files and to folders, and named by the
+/// link's own path: a folder of links to the returns (as a clerk makes to gather them without
+/// copying) is read like a folder of the files themselves, where links used to be passed over in
+/// silence. A link back to a folder that is being walked is not entered again: every file in it is
+/// read through that folder already, and following it would never end. A link whose target is gone
+/// is kept as an input, so that the merge or check lists it as unreadable with the reason instead of
+/// leaving it out unseen.
+///
 /// A path that does not exist is an error naming it.
 pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let walker = walkdir::WalkDir::new(p)
+                .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
             for entry in walker {
-                let entry = entry.map_err(|e| {
-                    let at = e.path().unwrap_or(p);
-                    let why = match e.io_error() {
-                        Some(io) => io_message(io),
-                        None => "文件夹中有循环链接".to_string(),
-                    };
-                    Error::new(at, ErrorKind::Io(format!("{why}，无法列出其中的文件")))
-                })?;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) if e.loop_ancestor().is_some() => continue,
+                    Err(e) => match e.path() {
+                        Some(at) if at.is_symlink() && why_skipped(at.strip_prefix(p).unwrap_or(at)).is_none() => {
+                            out.push(at.to_path_buf());
+                            continue;
+                        }
+                        _ => {
+                            let at = e.path().unwrap_or(p);
+                            let why = e.io_error().map_or_else(|| e.to_string(), io_message);
+                            return Err(Error::new(at, ErrorKind::Io(format!("{why}，无法列出其中的文件"))));
+                        }
+                    },
+                };
                 if entry.file_type().is_file()
                     && why_skipped(entry.path().strip_prefix(p).unwrap_or(entry.path())).is_none()
                 {

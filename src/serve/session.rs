@@ -338,6 +338,7 @@ impl Session {
                 "name": entry.name(),
                 "file": entry.file.display().to_string(),
                 "error": entry.error.as_ref().map(|e| e.kind.to_string()),
+                "reason": entry.reason,
                 "findings": findings,
             }),
         )
@@ -458,6 +459,7 @@ fn result_json(merged: &Merged) -> Value {
                 "errors": e.map_or(0, |e| e.errors),
                 "warnings": e.map_or(0, |e| e.warnings),
                 "error": e.and_then(|e| e.error.as_ref()).map(|err| err.kind.to_string()),
+                "reason": e.and_then(|e| e.reason.clone()),
             })
         })
         .collect();

@@ -217,8 +217,8 @@ fn detail(
         )?;
         ws.write_number_with_format(row, 5, e.warnings as f64, &styles.number)?;
         ws.write_string_with_format(row, 6, e.file.display().to_string(), &styles.text)?;
-        // Files of another year may have another layout: their numbers do not fit these columns.
-        if e.status != Status::OtherYear {
+        // Files of another year or layout: their numbers do not fit these columns.
+        if matches!(e.status, Status::Counted | Status::Superseded) {
             let numbers = merged.numbers(e).unwrap_or_default();
             write_numbers(ws, row, first, &numbers, &styles.number)?;
         }
@@ -284,7 +284,8 @@ fn categories(
     Ok(())
 }
 
-/// 校验结果: every finding of every file, and every file that could not be read.
+/// 校验结果: every finding of every file, every file that could not be read, and why a file that
+/// was read is not in the totals (rule `OTHER_YEAR`, `OTHER_FORMAT`: the status code in capitals).
 fn findings(
     ws: &mut Worksheet,
     merged: &Merged,
@@ -319,6 +320,21 @@ fn findings(
             }
             row += 1;
             continue;
+        }
+        if let Some(reason) = &e.reason {
+            // A wrong layout is the agency's to put right (an error); another year is the user's
+            // choice of what to merge (a warning).
+            let (rule, severity, style) = match e.status {
+                Status::OtherFormat => ("OTHER_FORMAT", "错误", &styles.bad),
+                _ => ("OTHER_YEAR", "警告", &styles.text),
+            };
+            for (c, v) in [agency.as_str(), &file, "", "", rule, severity, reason.as_str()]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string_with_format(row, c as u16, *v, style)?;
+            }
+            row += 1;
         }
         for f in merged.findings(e).unwrap_or_default() {
             let table = crate::format::Table::ALL
@@ -368,6 +384,7 @@ fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::resul
         ("修改时间（北京时间）", 18.0),
         ("错误", 6.0),
         ("警告", 6.0),
+        ("说明", 60.0),
     ];
     for (c, (name, width)) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
@@ -390,6 +407,11 @@ fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::resul
             }
             ws.write_number_with_format(row, 7, e.errors as f64, &styles.number)?;
             ws.write_number_with_format(row, 8, e.warnings as f64, &styles.number)?;
+            // Why it is not in the totals: the reason, or why it could not be read.
+            let note = e.reason.clone().or_else(|| e.error.as_ref().map(ToString::to_string));
+            if let Some(note) = note {
+                ws.write_string_with_format(row, 9, note, &styles.bad)?;
+            }
         }
     }
     ws.set_freeze_panes(1, 0)?;

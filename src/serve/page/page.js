@@ -289,7 +289,7 @@ async function merge() {
   showResult();
 }
 
-const ORDER = { missing: 0, unreadable: 1, other_year: 2, superseded: 3, unexpected: 4, counted: 5 };
+const ORDER = { missing: 0, unreadable: 1, other_format: 2, other_year: 3, superseded: 4, unexpected: 5, counted: 6 };
 
 function showResult() {
   updateLinks();
@@ -305,6 +305,12 @@ function showResult() {
   if (otherYear) {
     tf.append(el("div", { class: "notice" },
       "有 " + otherYear.count + " 份报表不是 " + result.year + " 年度的，没有计入汇总。如要汇总这些报表，请在页面顶部改选报告年度。"));
+  }
+  const otherFormat = result.counts.find((c) => c.standing === "other_format");
+  if (otherFormat) {
+    tf.append(el("div", { class: "notice" },
+      "有 " + otherFormat.count + " 份报表是 " + result.year + " 年度的，但没有使用 " + result.year
+        + " 年度的表格格式，没有计入汇总（原因写在该单位一行中）。请这些单位改用 " + result.year + " 年度模板重新填报。"));
   }
   if (result.total_findings.length) {
     tf.append(el("div", { class: "notice" },
@@ -343,7 +349,7 @@ function drawTable() {
         el("td", { class: "nowrap st-" + r.standing }, r.status),
         el("td", { class: "n" + (r.errors > 0 ? " bad" : "") }, read ? String(r.errors) : ""),
         el("td", { class: "n" }, read ? String(r.warnings) : ""),
-        el("td", { class: "file" }, r.file, r.error ? el("div", { class: "errline" }, r.error) : null),
+        el("td", { class: "file" }, r.file, r.error || r.reason ? el("div", { class: "errline" }, r.error || r.reason) : null),
       );
       tr.addEventListener("click", () => details(r));
       return tr;
@@ -371,6 +377,9 @@ async function details(row) {
   if (data.error) {
     body.append(el("p", { class: "error-text" }, "无法读取：" + data.error));
     return;
+  }
+  if (data.reason) {
+    body.append(el("p", { class: "error-text" }, data.reason));
   }
   if (data.findings.length === 0) {
     body.append(el("p", { class: "ok" }, "✔ 未发现问题。"));
