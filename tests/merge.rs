@@ -22,6 +22,18 @@ fn expected() -> Json {
 }
 
 /// A copy of the district with the modification times the returns really had (git keeps none).
+/// Runs `nianbao merge DIR -o OUT ARGS…`.
+fn merge_cli(dir: &Path, out: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("merge")
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn copy_with_times() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let exp = expected();
@@ -137,20 +149,20 @@ fn the_cli_writes_the_summary_workbook_json_and_csv() {
     let xlsx = out.path().join("汇总.xlsx");
     let json = out.path().join("汇总.json");
     let csv = out.path().join("汇总.csv");
-    let status = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("merge")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(&xlsx)
-        .arg("--roster")
-        .arg(dir.path().join("roster.csv"))
-        .args(["--name", "某某区人民政府"])
-        .arg("--json")
-        .arg(&json)
-        .arg("--csv")
-        .arg(&csv)
-        .output()
-        .unwrap();
+    let status = merge_cli(
+        dir.path(),
+        &xlsx,
+        &[
+            "--roster".as_ref(),
+            dir.path().join("roster.csv").as_ref(),
+            "--name".as_ref(),
+            "某某区人民政府".as_ref(),
+            "--json".as_ref(),
+            json.as_ref(),
+            "--csv".as_ref(),
+            csv.as_ref(),
+        ],
+    );
     let stderr = String::from_utf8_lossy(&status.stderr);
     assert_eq!(
         status.status.code(),
@@ -343,18 +355,18 @@ fn a_return_in_the_other_layout_is_listed_and_the_rest_is_merged() {
     let out = tempfile::tempdir().unwrap();
     let xlsx = out.path().join("汇总.xlsx");
     let json = out.path().join("汇总.json");
-    let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("merge")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(&xlsx)
-        .arg("--roster")
-        .arg(dir.path().join("roster.csv"))
-        .args(["--year", "2024"])
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .unwrap();
+    let run = merge_cli(
+        dir.path(),
+        &xlsx,
+        &[
+            "--roster".as_ref(),
+            dir.path().join("roster.csv").as_ref(),
+            "--year".as_ref(),
+            "2024".as_ref(),
+            "--json".as_ref(),
+            json.as_ref(),
+        ],
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(
@@ -476,13 +488,7 @@ fn merge_of_a_folder_without_returns_says_so() {
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("名单.csv"), "单位名称\n区财政局\n").unwrap();
     let out = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("merge")
-        .arg(empty.path())
-        .arg("-o")
-        .arg(out.path().join("汇总.xlsx"))
-        .output()
-        .unwrap();
+    let run = merge_cli(empty.path(), &out.path().join("汇总.xlsx"), &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(
@@ -517,15 +523,7 @@ fn merge_with_last_year_adds_the_year_comparison() {
     }
     let out = tempfile::tempdir().unwrap();
     let xlsx = out.path().join("汇总.xlsx");
-    let status = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .arg("merge")
-        .arg(dir.path())
-        .arg("-o")
-        .arg(&xlsx)
-        .arg("--previous")
-        .arg(last.path())
-        .output()
-        .unwrap();
+    let status = merge_cli(dir.path(), &xlsx, &["--previous".as_ref(), last.path().as_ref()]);
     assert_eq!(
         status.status.code(),
         Some(1),
