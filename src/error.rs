@@ -60,7 +60,8 @@ pub enum ErrorKind {
     /// A PDF without a single page.
     #[error("PDF 中一页也没有，请重新导出或向发布单位重新索取")]
     NoPages,
-    /// An older format that cannot be read.
+    /// A kind of file recognised but not read (xlsb, old Word .doc, odt): the message says which
+    /// and what to save it as.
     #[error("{0}")]
     Unsupported(String),
     /// No table of the report could be found at all.

@@ -26,6 +26,9 @@ fn each_broken_file_has_its_error() {
         // compound file), and by LibreOffice as an xls with a FILEPASS record.
         ("encrypted.xlsx", "ENCRYPTED", "Excel 文件已加密（设置了打开密码）"),
         ("encrypted.xls", "ENCRYPTED", "Excel 文件已加密（设置了打开密码）"),
+        // Kinds recognised but not read say what to save them as.
+        ("word-97.doc", "UNSUPPORTED", "这是旧版 Word 文档（.doc 或 .wps）"),
+        ("opendocument.odt", "UNSUPPORTED", "请另存为 Word（docx）或 PDF 再试"),
         // Plain text named .xlsx is read by its content, as web-page text, and holds no report.
         ("text.xlsx", "NO_TABLES", "找不到年报的表格"),
         ("no-tables.xlsx", "NO_TABLES", "找不到年报的表格"),
@@ -88,4 +91,18 @@ fn a_damaged_sheet_is_named_and_nothing_is_guessed() {
             .starts_with("“截断.xlsx”：工作表“表3 依申请”已损坏，无法读取："),
         "{e}"
     );
+}
+
+#[test]
+fn an_excel_binary_workbook_says_what_to_save_it_as() {
+    // An .xlsb is a zip holding xl/workbook.bin (and binary sheets) instead of XML.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for name in ["[Content_Types].xml", "xl/workbook.bin", "xl/worksheets/sheet1.bin"] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut zip, b"\x83\x01\x00").unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    let e = nianbao::read::read_bytes(&bytes, "报表.xlsb", &Options::default()).unwrap_err();
+    assert_eq!(e.code(), "UNSUPPORTED");
+    assert!(e.to_string().contains("Excel 二进制工作簿（.xlsb）"), "{e}");
 }

@@ -123,6 +123,12 @@ pub fn xls(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
     if cfb.is_stream("/EncryptedPackage") {
         return Err(ErrorKind::Encrypted("Excel"));
     }
+    // Word 97–2003 (.doc, and WPS 文字's .wps) shares the compound file with xls.
+    if cfb.is_stream("/WordDocument") {
+        return Err(ErrorKind::Unsupported(
+            "这是旧版 Word 文档（.doc 或 .wps），本工具不读取这种格式。请用 Word 或 WPS 打开后另存为 docx 再试".into(),
+        ));
+    }
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| cfb.is_stream(n))

@@ -192,8 +192,12 @@ fn detect_zip(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
         });
     }
     let has = |name: &str| archive.index_for_name(name).is_some();
-    if has("xl/workbook.xml") || has("xl/workbook.bin") {
+    if has("xl/workbook.xml") {
         Ok(InputKind::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Err(ErrorKind::Unsupported(
+            "这是 Excel 二进制工作簿（.xlsb），本工具不读取这种格式。请用 Excel 或 WPS 打开后另存为 xlsx 再试".into(),
+        ))
     } else if has("content.xml")
         && bytes
             .windows(46)
@@ -202,6 +206,11 @@ fn detect_zip(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
         Ok(InputKind::Ods)
     } else if has("word/document.xml") {
         Ok(InputKind::Docx)
+    } else if has("content.xml") {
+        Err(ErrorKind::Unsupported(
+            "这是 OpenDocument 文本或演示文稿（.odt/.odp），本工具不读取这种格式。请另存为 Word（docx）或 PDF 再试"
+                .into(),
+        ))
     } else {
         Err(ErrorKind::Unrecognized("不含工作簿的 zip 压缩包".into()))
     }
@@ -361,7 +370,14 @@ pub fn io_message(e: &std::io::Error) -> String {
 }
 
 /// File name endings taken when walking a folder (a file named on the command line is always read).
-pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "htm", "html", "txt", "docx", "pdf"];
+///
+/// Old Word (`doc`, `wps`), OpenDocument text (`odt`) and Excel binary (`xlsb`) files are taken too,
+/// though not read: an agency's return sent in one of them is then listed as unreadable with what to
+/// save it as, instead of being passed over unseen.
+pub const EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "et", "ett", "ods", "htm", "html", "txt", "docx", "pdf", "doc",
+    "wps", "odt", "xlsb",
+];
 
 /// The input files named by `paths`: files as given, folders walked recursively for files with one
 /// of [`EXTENSIONS`], skipping Office lock files (`~$…`) and hidden files. Sorted, deduplicated.
@@ -376,7 +392,15 @@ pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "htm", "ht
 ///
 /// A path that does not exist is an error naming it.
 pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
+    collect_noting(paths).map(|(inputs, _)| inputs)
+}
+
+/// [`collect`], and the files it passed over in the folders with the reason (not the lock files
+/// and hidden files, which are noise), for the user to see what was not taken: a return zipped
+/// up, or saved in a kind nianbao does not know.
+pub fn collect_noting(paths: &[std::path::PathBuf]) -> Result<(Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, String)>)> {
     let mut out = Vec::new();
+    let mut passed = Vec::new();
     for p in paths {
         if p.is_dir() {
             let walker = walkdir::WalkDir::new(p)
@@ -400,10 +424,11 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
                         }
                     },
                 };
-                if entry.file_type().is_file()
-                    && why_skipped(entry.path().strip_prefix(p).unwrap_or(entry.path())).is_none()
-                {
-                    out.push(entry.path().to_path_buf());
+                if entry.file_type().is_file() {
+                    match why_skipped(entry.path().strip_prefix(p).unwrap_or(entry.path())) {
+                        None => out.push(entry.path().to_path_buf()),
+                        Some(why) => passed.push((entry.path().to_path_buf(), why)),
+                    }
                 }
             }
         } else if p.exists() {
@@ -414,7 +439,7 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok((out, passed))
 }
 
 /// Why [`collect`] passes over a file found in a folder, named by its path inside that folder:
