@@ -545,3 +545,33 @@ fn merge_with_last_year_adds_the_year_comparison() {
     assert_eq!(listed.len(), 1, "only 区财政局's 自然人 column is off: {listed:?}");
     assert_eq!(listed[0][..5], ["区财政局", "自然人", "0", "3", "-3"].map(String::from));
 }
+
+#[test]
+fn returns_in_kinds_not_read_are_listed_never_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    std::fs::copy(
+        fixtures.join("workbooks/2024-pingtan-zone.xlsx"),
+        dir.path().join("平潭综合实验区.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(fixtures.join("broken/word-97.doc"), dir.path().join("区民政局.doc")).unwrap();
+    std::fs::write(dir.path().join("区水务局.zip"), b"PK\x05\x06").unwrap();
+    std::fs::write(dir.path().join("~$平潭综合实验区.xlsx"), b"lock").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = merge_cli(dir.path(), &out.path().join("汇总.xlsx"), &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("汇总 2 份：计入 1，重复 0，无法读取 1"), "{stderr}");
+    assert!(
+        stderr.contains("区民政局.doc”：这是旧版 Word 文档（.doc 或 .wps），本工具不读取这种格式"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("跳过 1 个文件（压缩包：请先解压，把其中的报表放进文件夹）：")
+            && stderr.contains("区水务局.zip"),
+        "{stderr}"
+    );
+    // Lock files are noise: not listed.
+    assert!(!stderr.contains("~$"), "{stderr}");
+}

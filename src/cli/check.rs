@@ -13,7 +13,7 @@ use clap::ValueEnum;
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
 use nianbao::read::guard::catch;
-use nianbao::read::{collect, read_path, Options};
+use nianbao::read::{collect, collect_noting, read_path, Options};
 use nianbao::write::xlsx::findings_workbook;
 use nianbao::ErrorKind;
 use rayon::prelude::*;
@@ -49,7 +49,8 @@ enum Output {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    let inputs = collect(&args.files)?;
+    let (inputs, passed) = collect_noting(&args.files)?;
+    super::passed_over(&passed);
     // The findings workbook never replaces a file read, this year's or last year's.
     let protected: Vec<PathBuf> = inputs.iter().cloned().chain(collect(&args.previous)?).collect();
     if let Some(path) = &args.report {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::merge::{merge, MergeOptions, Status};
-use nianbao::read::collect;
+use nianbao::read::{collect, collect_noting};
 use nianbao::roster::Roster;
 use nianbao::write::summary::write_summary;
 
@@ -56,7 +56,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    let inputs = collect(&args.files)?;
+    let (inputs, passed) = collect_noting(&args.files)?;
     if inputs.is_empty() {
         let named: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
         return Err(nianbao::Error::new(
@@ -128,6 +128,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     for e in merged.entries.iter().filter(|e| e.status == Status::OtherFormat) {
         eprintln!("  “{}”：{}", e.file.display(), e.reason.as_deref().unwrap_or_default());
     }
+    super::passed_over(&passed);
     if !merged.missing.is_empty() {
         let names: Vec<&str> = merged.missing.iter().map(|m| m.name.as_str()).collect();
         eprintln!("  未报送（{} 个）：{}", names.len(), names.join("、"));

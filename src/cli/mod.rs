@@ -78,3 +78,19 @@ fn write_stdout(bytes: &[u8]) -> nianbao::Result<()> {
     let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
     Ok(())
 }
+
+/// Says which files found in the folders were not taken, and why (grouped by reason): a return
+/// zipped up, or saved in a kind nianbao does not read, must not vanish unseen.
+pub fn passed_over(passed: &[(std::path::PathBuf, String)]) {
+    let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
+    for (path, why) in passed {
+        let name = path.display().to_string();
+        match reasons.iter_mut().find(|(w, _)| w == why) {
+            Some((_, names)) => names.push(name),
+            None => reasons.push((why, vec![name])),
+        }
+    }
+    for (why, names) in reasons {
+        eprintln!("跳过 {} 个文件（{why}）：{}", names.len(), names.join("、"));
+    }
+}

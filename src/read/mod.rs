@@ -395,10 +395,13 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
     collect_noting(paths).map(|(inputs, _)| inputs)
 }
 
+/// A file found in a folder and not taken, with the reason.
+pub type PassedOver = (std::path::PathBuf, String);
+
 /// [`collect`], and the files it passed over in the folders with the reason (not the lock files
 /// and hidden files, which are noise), for the user to see what was not taken: a return zipped
 /// up, or saved in a kind nianbao does not know.
-pub fn collect_noting(paths: &[std::path::PathBuf]) -> Result<(Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, String)>)> {
+pub fn collect_noting(paths: &[std::path::PathBuf]) -> Result<(Vec<std::path::PathBuf>, Vec<PassedOver>)> {
     let mut out = Vec::new();
     let mut passed = Vec::new();
     for p in paths {
@@ -463,8 +466,12 @@ pub fn why_skipped(path: &Path) -> Option<String> {
         Some("Excel 或 WPS 打开文件时留下的临时文件，不是报表".into())
     } else if path.iter().any(hidden) {
         Some("隐藏文件，不是报表".into())
+    } else if matches!(ext.as_str(), "zip" | "rar" | "7z") {
+        Some("压缩包：请先解压，把其中的报表放进文件夹".into())
+    } else if matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "bmp" | "tif" | "tiff") {
+        Some("图片：无法从中读取数字，请向报送单位索取表格文件".into())
     } else if !EXTENSIONS.contains(&ext.as_str()) {
-        Some(format!("不是报表文件（可读取的文件类型：{}）", EXTENSIONS.join("、")))
+        Some("不是报表文件".into())
     } else {
         None
     }
