@@ -122,6 +122,19 @@ pub fn check(report: &Report) -> Vec<Finding> {
             cells: Vec::new(),
         });
     }
+    if report.year == 0 {
+        out.push(Finding {
+            rule: "YEAR_UNKNOWN",
+            severity: Severity::Error,
+            cell: String::new(),
+            sheet: None,
+            a1: None,
+            message: "文件中没有找到报告年度（标题、封面的“报告年度”或文件名），无法核对格式，汇总时也无法归入年度；\
+                      请在表格标题中写明年度（如“2024年政府信息公开工作年度报告”），或用 --year 指定"
+                .to_string(),
+            cells: Vec::new(),
+        });
+    }
     if report.source.agency_from == "file_name" && !looks_like_agency(&report.agency) {
         out.push(Finding {
             rule: "AGENCY_UNKNOWN",

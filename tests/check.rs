@@ -252,3 +252,21 @@ fn check_report_workbook_lists_every_finding_and_a_sheet_per_agency() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn a_report_without_a_year_or_a_real_agency_name_says_so() {
+    // A title wrapped after its year used to leave the year unread (0) without a word.
+    let mut r = Report::new("报表(1)", 0, Format::F2021);
+    r.source.agency_from = "file_name".into();
+    let rules: Vec<(&str, Severity)> = check(&r).iter().map(|f| (f.rule, f.severity)).collect();
+    assert!(rules.contains(&("YEAR_UNKNOWN", Severity::Error)), "{rules:?}");
+    assert!(rules.contains(&("AGENCY_UNKNOWN", Severity::Warning)), "{rules:?}");
+    // A file named after its agency (区财政局.xlsx) is the usual way to send one: no warning.
+    let mut r = Report::new("区财政局", 2024, Format::F2021);
+    r.source.agency_from = "file_name".into();
+    let rules: Vec<&str> = check(&r).iter().map(|f| f.rule).collect();
+    assert!(
+        !rules.contains(&"AGENCY_UNKNOWN") && !rules.contains(&"YEAR_UNKNOWN"),
+        "{rules:?}"
+    );
+}

@@ -703,31 +703,59 @@ fn cover_value(grids: &Grids, keys: &[&str]) -> Option<String> {
     None
 }
 
-/// The report's title, from the paragraphs or the grids' cells, parsed into agency and year. A
-/// title broken over two lines (`淮安市人民政府` / `2024 年政府信息公开工作年度报告`) takes the agency
-/// from the line before.
+/// The report's title, from the paragraphs or the grids' cells, parsed into agency and year.
+///
+/// A title set in the official large font wraps, anywhere: `XX局2024年政府信息公` / `开工作年度报告`,
+/// or `XX办公室2024年` / `政府信息公开工作年度报告`, so two short lines in a row are tried joined as
+/// well. The report's first sentence names the official format (`…关于印发〈中华人民共和国政府信息
+/// 公开工作年度报告格式〉的通知…`, `统计期限自2024年1月1日起…`): sentences are never titles. The
+/// first line (or joined pair) giving both agency and year wins; else the first giving either, the
+/// agency then taken from the line before when the title has none.
 fn title(doc: &Document, grids: &Grids) -> Option<(Option<String>, Option<i32>)> {
-    let texts = doc
+    let lines: Vec<String> = doc
         .paragraphs
         .iter()
         .take(20)
         .cloned()
-        .chain(grids.all().map(|f| f.cell.text.clone()));
-    let mut previous: Option<String> = None;
-    for t in texts {
-        if normalize(&t).contains(TITLE) || normalize(&t).contains("年报") {
-            let (a, y) = parse_title(&t);
-            let a = a.or_else(|| previous.clone());
-            if a.is_some() || y.is_some() {
-                return Some((a, y));
+        .chain(grids.all().map(|f| f.cell.text.clone()))
+        .filter(|t| title_like(t))
+        .collect();
+    // Lines that are paragraphs come first; only they are joined.
+    let paragraphs = doc.paragraphs.iter().take(20).filter(|t| title_like(t)).count();
+    let is_title = |t: &str| normalize(t).contains(TITLE) || normalize(t).contains("年报");
+    let mut candidates: Vec<(String, Option<&String>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate().take(paragraphs.saturating_sub(1)) {
+        if let Some(next) = lines.get(i + 1) {
+            let joined = format!("{}{}", line.trim(), next.trim());
+            if !is_title(line) && is_title(&joined) && !line.contains([':', '：']) {
+                candidates.push((joined, i.checked_sub(1).and_then(|p| lines.get(p))));
             }
         }
-        let trimmed = t.trim();
-        if !trimmed.is_empty() && trimmed.chars().count() <= 40 {
-            previous = Some(trimmed.to_string());
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if is_title(line) {
+            candidates.push((line.clone(), i.checked_sub(1).and_then(|p| lines.get(p))));
         }
     }
-    None
+    let parsed: Vec<(Option<String>, Option<i32>)> = candidates
+        .iter()
+        .map(|(text, before)| {
+            let (a, y) = parse_title(text);
+            (a.or_else(|| before.map(|b| b.trim().to_string())), y)
+        })
+        .collect();
+    parsed
+        .iter()
+        .find(|(a, y)| a.is_some() && y.is_some())
+        .or_else(|| parsed.iter().find(|(a, y)| a.is_some() || y.is_some()))
+        .cloned()
+}
+
+/// Whether a line can be (part of) a title: short, and no sentence (no `，` `。` `；`, no book-title
+/// marks).
+fn title_like(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty() && t.chars().count() <= 60 && !t.contains(['，', '。', '；', '《', '〈', ',', ';'])
 }
 
 /// Only the year of the title, to choose a layout when no label decides it.
