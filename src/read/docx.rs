@@ -4,8 +4,9 @@
 //! across the table's grid columns: a cell spans `w:gridSpan` columns, a row may skip
 //! `w:gridBefore` columns, and a cell marked `w:vMerge` (without `restart`) continues the cell above
 //! it, which then spans one row more. A cell's text is its paragraphs' text (`w:t`, `w:tab`, `w:br`),
-//! tidied like every reader's; paragraphs outside tables are the report's text. Deleted text of
-//! tracked changes and the fallback copies of drawings are left out.
+//! tidied like every reader's; paragraphs outside tables are the report's text. What Word does not
+//! show is left out: deleted text and the old places of moved text (tracked changes), hidden text
+//! (`w:vanish`), the fallback copies of drawings.
 
 use std::io::Read;
 
@@ -67,6 +68,12 @@ struct Table {
     last_in_col: std::collections::HashMap<u32, usize>,
 }
 
+/// Elements whose content the document does not show: tracked deletions (`w:del`, `w:delText`)
+/// and the old place of tracked moves (`w:moveFrom`; the new place, `w:moveTo`, is read), the
+/// fallback copies of drawings, and field codes (`w:instrText`: `=SUM(LEFT)` — the field's result
+/// follows as ordinary text).
+const SKIPPED: &[&str] = &["del", "delText", "moveFrom", "Fallback", "instrText"];
+
 /// The state of the walk through the document.
 #[derive(Default)]
 struct Walker {
@@ -75,8 +82,10 @@ struct Walker {
     tables: Vec<Table>,
     /// Inside `w:t`: its text is the document's.
     in_text: bool,
-    /// Depth inside content that is not shown (deleted text, drawing fallbacks, field codes).
+    /// Depth inside content that is not shown ([`SKIPPED`]).
     skip: usize,
+    /// The run being read is hidden text (`w:vanish`): Word does not show it.
+    hidden_run: bool,
 }
 
 impl Walker {
@@ -98,16 +107,21 @@ impl Walker {
     fn start(&mut self, e: &BytesStart, empty: bool) {
         let name = e.local_name();
         let name = name.as_ref();
-        if self.skip > 0 || matches!(name, "del" | "Fallback" | "instrText" | "delText") {
+        if self.skip > 0 || SKIPPED.contains(&name) {
             if !empty {
                 self.skip += 1;
             }
             return;
         }
         match name {
-            "t" if !empty => self.in_text = true,
-            "tab" => self.push_text("\t"),
-            "br" | "cr" => self.push_text("\n"),
+            // Each run says for itself whether it is hidden (`w:vanish` in its properties).
+            "r" => self.hidden_run = false,
+            "vanish" | "specVanish" => {
+                self.hidden_run = !attr(e, "val").is_some_and(|v| matches!(v.as_str(), "0" | "false" | "off"))
+            }
+            "t" if !empty => self.in_text = !self.hidden_run,
+            "tab" if !self.hidden_run => self.push_text("\t"),
+            "br" | "cr" if !self.hidden_run => self.push_text("\n"),
             "tbl" if !empty => {
                 self.end_paragraph();
                 self.tables.push(Table::default());

@@ -145,6 +145,7 @@ impl Prose {
 /// assert!(detect(b"", &limits).is_err());
 /// assert!(detect(b"\x00\x01\x02\xFF\xFE\x00", &limits).is_err());
 /// assert_eq!(detect(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3", &limits).unwrap(), InputKind::Pdf);
+/// assert!(detect(b"{\\rtf1\\ansi", &limits).unwrap_err().to_string().starts_with("这是 RTF 文档"));
 /// ```
 pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -159,6 +160,11 @@ pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     }
     if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Ok(InputKind::Pdf);
+    }
+    if bytes.starts_with(b"{\\rtf") {
+        return Err(ErrorKind::Unsupported(
+            "这是 RTF 文档，本工具不读取这种格式。请用 Word 或 WPS 打开后另存为 docx 或 PDF 再试".into(),
+        ));
     }
     if html::looks_like_html(bytes) {
         return Ok(InputKind::Html);
@@ -376,7 +382,7 @@ pub fn io_message(e: &std::io::Error) -> String {
 /// save it as, instead of being passed over unseen.
 pub const EXTENSIONS: &[&str] = &[
     "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "et", "ett", "ods", "htm", "html", "txt", "docx", "pdf", "doc",
-    "wps", "odt", "xlsb",
+    "wps", "odt", "rtf", "xlsb",
 ];
 
 /// The input files named by `paths`: files as given, folders walked recursively for files with one
