@@ -326,6 +326,23 @@ mod tests {
     }
 
     #[test]
+    fn what_word_does_not_show_is_not_read() {
+        // 87 moved from the first cell to the second with track changes on; a hidden note before a
+        // number; a run whose vanish is switched off again.
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:tbl><w:tr>
+            <w:tc><w:p><w:moveFrom w:id="1"><w:r><w:t>87</w:t></w:r></w:moveFrom></w:p></w:tc>
+            <w:tc><w:p><w:moveTo w:id="2"><w:r><w:t>87</w:t></w:r></w:moveTo></w:p></w:tc>
+            <w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>（含转办1件）</w:t></w:r><w:r><w:t>4</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>5</w:t></w:r></w:p></w:tc>
+            </w:tr></w:tbl></w:body></w:document>"#
+        );
+        let doc = parse(xml.as_bytes()).unwrap();
+        let texts: Vec<&str> = doc.grids[0].cells().iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec!["", "87", "4", "5"]);
+    }
+
+    #[test]
     fn hostile_spans_stay_bounded() {
         let cells = r#"<w:tc><w:tcPr><w:gridSpan w:val="100000"/><w:vMerge/></w:tcPr></w:tc>"#.repeat(3000);
         let rows = format!("<w:tr>{cells}</w:tr>").repeat(20);
