@@ -202,6 +202,8 @@ fn broken_pdfs_have_their_errors() {
         ),
         ("outlined.pdf", "NO_TEXT", "PDF 中没有可读取的文字"),
         ("no-tables.pdf", "NO_TABLES", "找不到年报的表格"),
+        // A report printed from Word with 三线表 tables (no vertical rules): said so, not "no report".
+        ("threeline.pdf", "UNSUPPORTED", "表格可能只有横线、没有竖线（三线表）"),
         // A password only for printing or editing does not keep the text from being read.
         ("owner-only.pdf", "NO_TABLES", "找不到年报的表格"),
     ];

@@ -359,8 +359,23 @@ fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind,
             let all = workbook::read_all_sheets(bytes, kind, &options.limits)?;
             Ok((kind, extract::extract(&all, &name, options)?))
         }
+        // A PDF whose text is a report but whose tables were not found: they are drawn without
+        // vertical rules (a 三线表), which the PDF reader cannot take apart into columns.
+        Err(ErrorKind::NoTables) if kind == InputKind::Pdf && is_report_text(&document.paragraphs) => {
+            Err(ErrorKind::Unsupported(
+                "PDF 中有年报的正文，但找不到画有表格线的表格：表格可能只有横线、没有竖线（三线表），\
+                 本工具无法从中分出各列。请向发布单位索取 Word、Excel 或网页版本"
+                    .into(),
+            ))
+        }
         other => Ok((kind, other?)),
     }
+}
+
+/// Whether paragraphs read as a report's text: the headings of the sections the tables belong to.
+fn is_report_text(paragraphs: &[String]) -> bool {
+    const HEADINGS: &[&str] = &["主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议"];
+    HEADINGS.iter().filter(|h| paragraphs.iter().any(|p| p.contains(*h))).count() >= 2
 }
 
 /// An I/O error in Chinese.
