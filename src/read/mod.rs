@@ -375,7 +375,11 @@ fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind,
 /// Whether paragraphs read as a report's text: the headings of the sections the tables belong to.
 fn is_report_text(paragraphs: &[String]) -> bool {
     const HEADINGS: &[&str] = &["主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议"];
-    HEADINGS.iter().filter(|h| paragraphs.iter().any(|p| p.contains(*h))).count() >= 2
+    HEADINGS
+        .iter()
+        .filter(|h| paragraphs.iter().any(|p| p.contains(*h)))
+        .count()
+        >= 2
 }
 
 /// An I/O error in Chinese.

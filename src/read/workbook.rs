@@ -54,9 +54,21 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
         .into_iter()
         .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
         .collect();
-    let names = names
+    let parsed: Vec<(String, Option<Location>)> = names
         .iter()
-        .filter_map(|(name, formula)| Some((name.clone(), parse_reference(formula)?)))
+        .map(|(name, formula)| (name.clone(), parse_reference(formula)))
+        .collect();
+    // Our template's cell names lead straight to each value. Once one of them is broken (`#REF!`:
+    // its row was deleted, or the sheet copied out of the template) the layout has been changed
+    // by hand, and the names are set aside: the labels are read instead, like any agency's own
+    // workbook, rather than leaving that value out.
+    let broken = parsed
+        .iter()
+        .any(|(name, at)| name.starts_with(super::extract::NAME_PREFIX) && at.is_none());
+    let names = parsed
+        .into_iter()
+        .filter(|(name, _)| !(broken && name.starts_with(super::extract::NAME_PREFIX)))
+        .filter_map(|(name, at)| Some((name, at?)))
         .collect();
     Ok(Document {
         grids,

@@ -77,3 +77,21 @@ pub fn xls_records(sheets: &[(Numbers, Records)]) -> Vec<u8> {
     file.flush().unwrap();
     file.into_inner().into_inner()
 }
+
+/// A zip (xlsx, docx) with each entry passed through `change` (name, bytes → bytes), as a hand
+/// edit or a damaged copy would leave it.
+#[allow(dead_code)]
+pub fn rezip(source: &[u8], change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(source)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&change(&name, bytes)).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
