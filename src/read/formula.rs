@@ -54,6 +54,7 @@ pub fn evaluate_sheet(
     let mut known: HashMap<(u32, u32), f64> = HashMap::default();
     let is_formula: HashSet<(u32, u32)> = formulas.iter().map(|(at, _)| *at).collect();
     let mut pending: Vec<&((u32, u32), String)> = formulas.iter().collect();
+    let budget = std::cell::Cell::new(MAX_LOOKUPS);
     // Each pass works out at least one formula or stops; a cycle stays unknown. A report's totals
     // depend on each other a few levels deep; a chain deeper than MAX_PASSES is not a report's.
     for _ in 0..MAX_PASSES {
@@ -64,7 +65,7 @@ pub fn evaluate_sheet(
                 None if is_formula.contains(&pos) => Operand::Unknown,
                 None => cells.get(&pos).copied().unwrap_or(Operand::Number(0.0)),
             };
-            match Parser::new(formula, &lookup).formula() {
+            match Parser::new(formula, &lookup, &budget).formula() {
                 Some(n) => {
                     known.insert(*at, n);
                     false
@@ -84,10 +85,23 @@ struct Parser<'a> {
     chars: Vec<char>,
     at: usize,
     cell: &'a dyn Fn((u32, u32)) -> Operand,
+    /// How deep the parentheses, signs and `SUM`s go now: bounded, so that a hostile formula
+    /// (`((((…`) cannot overflow the stack.
+    depth: usize,
+    /// Cell lookups left for the whole sheet ([`MAX_LOOKUPS`]).
+    budget: &'a std::cell::Cell<u64>,
 }
 
+/// The most cell lookups made to work out one sheet's formulas: a report's few hundred formulas
+/// need thousands; a hostile sheet of a hundred thousand formulas over the largest ranges would
+/// otherwise take hours. Past it the remaining formulas stay unknown.
+const MAX_LOOKUPS: u64 = 5_000_000;
+
+/// The deepest nesting of a formula worked out (Excel itself allows 64 levels).
+const MAX_DEPTH: usize = 64;
+
 impl<'a> Parser<'a> {
-    fn new(formula: &str, cell: &'a dyn Fn((u32, u32)) -> Operand) -> Parser<'a> {
+    fn new(formula: &str, cell: &'a dyn Fn((u32, u32)) -> Operand, budget: &'a std::cell::Cell<u64>) -> Parser<'a> {
         Parser {
             chars: formula
                 .trim_start_matches('=')
@@ -96,6 +110,8 @@ impl<'a> Parser<'a> {
                 .collect(),
             at: 0,
             cell,
+            depth: 0,
+            budget,
         }
     }
 
@@ -148,6 +164,16 @@ impl<'a> Parser<'a> {
 
     /// A number, a cell, `SUM(…)`, `(…)`, or a signed factor.
     fn factor(&mut self) -> Option<f64> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let n = self.factor_within();
+        self.depth -= 1;
+        n
+    }
+
+    fn factor_within(&mut self) -> Option<f64> {
         if self.eat('-') {
             return self.factor().map(|n| -n);
         }
@@ -167,7 +193,7 @@ impl<'a> Parser<'a> {
             if self.eat(':') {
                 return None; // a range outside SUM
             }
-            return match (self.cell)(from) {
+            return match self.lookup(from)? {
                 Operand::Number(n) => Some(n),
                 Operand::Text | Operand::Unknown => None,
             };
@@ -208,6 +234,13 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A cell's content, while the sheet's budget of lookups lasts.
+    fn lookup(&self, at: (u32, u32)) -> Option<Operand> {
+        let left = self.budget.get().checked_sub(1)?;
+        self.budget.set(left);
+        Some((self.cell)(at))
+    }
+
     /// `A1:B3` (followed by `,` or `)`): the sum of its numbers.
     fn range(&mut self) -> Option<f64> {
         let from = self.reference()?;
@@ -226,7 +259,7 @@ impl<'a> Parser<'a> {
         let mut total = 0.0;
         for r in r0..=r1 {
             for c in c0..=c1 {
-                match (self.cell)((r, c)) {
+                match self.lookup((r, c))? {
                     Operand::Number(n) => total += n,
                     Operand::Text => {}
                     Operand::Unknown => return None,
@@ -330,6 +363,22 @@ mod tests {
         ] {
             assert_eq!(eval(formula, &row), None, "{formula}");
         }
+    }
+
+    #[test]
+    fn hostile_nesting_stays_unknown() {
+        for formula in ["(".repeat(100_000), "-".repeat(100_000) + "1", "SUM(".repeat(100_000)] {
+            assert_eq!(eval(&formula, &[]), None);
+        }
+        assert_eq!(eval(&format!("{}1{}", "(".repeat(60), ")".repeat(60)), &[]), Some(1.0));
+    }
+
+    #[test]
+    fn a_hostile_sheet_stops_at_its_budget() {
+        // 2,000 formulas over 9,984 cells each: 20 million lookups, four times the budget.
+        let formulas: Vec<((u32, u32), String)> = (0..2000).map(|i| ((5000 + i, 0), "SUM(A1:Z384)".into())).collect();
+        let known = evaluate_sheet(&HashMap::default(), &formulas);
+        assert_eq!(known.len(), (MAX_LOOKUPS / 9984) as usize);
     }
 
     #[test]
