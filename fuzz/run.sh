@@ -14,8 +14,8 @@ targets=("$@")
 mkdir -p logs
 for t in "${targets[@]}"; do
   case $t in
-    read_bytes) seeds=(../fixtures/workbooks ../fixtures/broken ../fixtures/district ../fixtures/regressions) ;;
-    read_published) seeds=(../fixtures/published ../fixtures/regressions) ;;
+    read_bytes) seeds=(../fixtures/workbooks ../fixtures/agency ../fixtures/broken ../fixtures/district ../fixtures/regressions) ;;
+    read_published) seeds=(../fixtures/published ../fixtures/text-forms ../fixtures/regressions) ;;
     *) seeds=() ;;
   esac
   mkdir -p "corpus/$t"
