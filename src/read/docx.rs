@@ -5,14 +5,16 @@
 //! `w:gridBefore` columns, and a cell marked `w:vMerge` (without `restart`) continues the cell above
 //! it, which then spans one row more. A cell's text is its paragraphs' text (`w:t`, `w:tab`, `w:br`),
 //! tidied like every reader's; paragraphs outside tables are the report's text. Deleted text of
-//! tracked changes and the fallback copies of drawings are left out.
+//! tracked changes and the fallback copies of drawings are left out. A table split in two (with
+//! at most a `（续表）` line between the parts) is read as one grid, its repeated header rows once.
 
 use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::grid::tidy;
+use super::grid::{continuation, is_continuation_caption, repeated_header_rows, tidy};
+use super::value::is_value;
 use super::{Document, Grid, GridCell, Prose};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
@@ -77,6 +79,12 @@ struct Walker {
     in_text: bool,
     /// Depth inside content that is not shown (deleted text, drawing fallbacks, field codes).
     skip: usize,
+    /// Word tables read so far (a table joined to the one it continues is still counted: cells
+    /// are named by the table as the user sees it in Word).
+    tables_read: usize,
+    /// The last table outside any other table: its grid and how many paragraphs had been read when
+    /// it ended, to tell whether the next table continues it (see [`Walker::join`]).
+    last_top: Option<(usize, usize)>,
 }
 
 impl Walker {
@@ -168,8 +176,9 @@ impl Walker {
             }
             "tbl" => {
                 if let Some(t) = self.tables.pop() {
-                    let name = format!("表格{}", self.grids.len() + 1);
-                    let cells = t
+                    self.tables_read += 1;
+                    let name = format!("表格{}", self.tables_read);
+                    let cells: Vec<GridCell> = t
                         .cells
                         .into_iter()
                         .map(|mut c| {
@@ -177,11 +186,61 @@ impl Walker {
                             c
                         })
                         .collect();
-                    self.grids.push(Grid::new(&name, true, cells));
+                    if !self.tables.is_empty() {
+                        self.grids.push(Grid::new(&name, true, cells));
+                        return;
+                    }
+                    if let Some(cells) = self.join(cells) {
+                        self.grids.push(Grid::new(&name, true, cells));
+                    }
+                    self.last_top = Some((self.grids.len() - 1, self.prose.ended().len()));
                 }
             }
             _ => {}
         }
+    }
+}
+
+impl Walker {
+    /// Joins a table outside any other table to the one before it when it continues that one, and
+    /// gives its cells back when it does not. Word splits a long table in two (拆分表格, or a
+    /// page break typed between two tables), and the continued part either repeats the header
+    /// rows or goes straight on with rows; the matcher finds a table's rows in one grid only, so
+    /// the parts must be one grid, as the PDF reader stitches a table broken across pages.
+    ///
+    /// The second table continues the first when nothing but empty paragraphs (page breaks) or a
+    /// continuation caption ([`is_continuation_caption`]: `（续表）`, `表三（续）`) lies between
+    /// them, and either it starts with a repeat of the first one's header rows (dropped: the
+    /// matcher would find the header twice), or it has as many columns and its first row holds
+    /// values — a row of data, not the header of another table (表二's four small tables, 表三
+    /// and 表四 stand next to each other, each starting with its own header).
+    fn join(&mut self, cells: Vec<GridCell>) -> Option<Vec<GridCell>> {
+        let Some((gi, read)) = self.last_top else {
+            return Some(cells);
+        };
+        let between = self.prose.ended().get(read..).unwrap_or_default();
+        let adjacent = gi + 1 == self.grids.len() && between.iter().all(|p| is_continuation_caption(p));
+        let Some(prev) = self.grids.last().filter(|_| adjacent) else {
+            return Some(cells);
+        };
+        let top = cells.iter().map(|c| c.row).min().unwrap_or(0);
+        let width = cells.iter().map(|c| c.col + c.cols.max(1)).max().unwrap_or(0);
+        let data_first = cells
+            .iter()
+            .filter(|c| c.row == top)
+            .any(|c| !c.text.trim().is_empty() && is_value(&c.text));
+        let continues = !cells.is_empty()
+            && (repeated_header_rows(prev.cells(), &cells) > 0 || (width == prev.width() && data_first));
+        if !continues {
+            return Some(cells);
+        }
+        let prev = self.grids.pop()?;
+        let (name, at) = (prev.name.clone(), prev.height());
+        let mut joined = prev.into_cells();
+        let rest = continuation(&joined, cells, at);
+        joined.extend(rest);
+        self.grids.push(Grid::new(&name, true, joined));
+        None
     }
 }
 
@@ -322,6 +381,82 @@ mod tests {
             .map(|c| u64::from(c.rows * c.cols))
             .sum();
         assert!(covered <= 2 * MAX_SPAN_AREA);
+    }
+
+    /// A table of rows of one-column-each cells, the first `header` rows marked 重复标题行.
+    fn table(rows: &[&[&str]], header: usize) -> String {
+        let rows: String = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let pr = if i < header {
+                    "<w:trPr><w:tblHeader/></w:trPr>"
+                } else {
+                    ""
+                };
+                let cells: String = row
+                    .iter()
+                    .map(|t| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"))
+                    .collect();
+                format!("<w:tr>{pr}{cells}</w:tr>")
+            })
+            .collect();
+        format!("<w:tbl>{rows}</w:tbl>")
+    }
+
+    fn para(text: &str) -> String {
+        format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    }
+
+    fn read(body: &[String]) -> Document {
+        let xml = format!("<w:document {W}><w:body>{}</w:body></w:document>", body.concat());
+        parse(xml.as_bytes()).unwrap()
+    }
+
+    const HEAD: &[&str] = &["", "自然人", "总计"];
+    const BREAK: &str = r#"<w:p/><w:p><w:r><w:br w:type="page"/></w:r></w:p>"#;
+
+    #[test]
+    fn a_split_table_is_one_grid_with_its_repeated_header_once() {
+        let first = table(&[HEAD, &["一、本年新收", "10", "13"]], 1);
+        for (between, second) in [
+            (BREAK.to_string(), table(&[HEAD, &["四、结转", "1", "1"]], 1)),
+            (BREAK.to_string(), table(&[&["四、结转", "1", "1"]], 0)),
+            (para("（续表）"), table(&[&["四、结转", "1", "1"]], 0)),
+            (para("表三（续）"), table(&[HEAD, &["四、结转", "1", "1"]], 1)),
+        ] {
+            let doc = read(&[first.clone(), between.clone(), second]);
+            assert_eq!(doc.grids.len(), 1, "{between}");
+            let g = &doc.grids[0];
+            assert_eq!(g.rows().collect::<Vec<_>>(), vec![0, 1, 2]);
+            let carry = g.at(2, 0).unwrap();
+            assert_eq!(carry.text, "四、结转");
+            // Named by the Word table and row it is in.
+            assert_eq!(carry.at.sheet, "表格2");
+        }
+    }
+
+    #[test]
+    fn different_or_separated_tables_stay_apart() {
+        let first = table(&[HEAD, &["一、本年新收", "10", "13"]], 1);
+        for (between, second) in [
+            // Another table's header (表二's blocks, 表三 then 表四).
+            (
+                String::new(),
+                table(&[&["行政复议", "行政诉讼", "其他"], &["1", "0", "1"]], 0),
+            ),
+            // A heading between them.
+            (
+                para("四、政府信息公开行政复议、行政诉讼情况"),
+                table(&[&["四、结转", "1", "1"]], 0),
+            ),
+            // Rows of another width.
+            (BREAK.to_string(), table(&[&["规章", "0"]], 0)),
+        ] {
+            let doc = read(&[first.clone(), between.clone(), second]);
+            assert_eq!(doc.grids.len(), 2, "{between}");
+            assert_eq!(doc.grids[1].name, "表格2");
+        }
     }
 
     #[test]
