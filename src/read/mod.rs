@@ -400,12 +400,13 @@ pub fn collect(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> 
     collect_noting(paths).map(|(inputs, _)| inputs)
 }
 
+/// What [`collect_noting`] finds: the inputs, and the files passed over with the reason.
+pub type Collected = (Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, String)>);
+
 /// [`collect`], and the files it passed over in the folders with the reason (not the lock files
 /// and hidden files, which are noise), for the user to see what was not taken: a return zipped
 /// up, or saved in a kind nianbao does not know.
-pub fn collect_noting(
-    paths: &[std::path::PathBuf],
-) -> Result<(Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, String)>)> {
+pub fn collect_noting(paths: &[std::path::PathBuf]) -> Result<Collected> {
     let mut out = Vec::new();
     let mut passed = Vec::new();
     for p in paths {
