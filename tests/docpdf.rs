@@ -1,5 +1,5 @@
-//! Filled reports as agencies write them in Word, and the PDFs Word-processor export makes of them
-//! (python-docx and LibreOffice Writer; generator `fixtures/docpdf/make.py`): 表三 split into two
+//! Filled reports as agencies write them in Word, and the PDFs and web pages a word processor makes
+//! of them (python-docx and LibreOffice Writer; generator `fixtures/docpdf/make.py`): 表三 split into two
 //! Word tables with or without its header repeated and with or without `（续表）` between, header
 //! rows marked 重复标题行 printed again on the next page, 表二 as four small tables, tracked
 //! changes and hidden text. Each `NAME.intended.json` says what a careful reader of the printed
@@ -93,7 +93,7 @@ fn cases() -> Vec<(PathBuf, Json)> {
     let mut out: Vec<(PathBuf, Json)> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "docx" || e == "pdf"))
+        .filter(|p| p.extension().is_some_and(|e| e == "docx" || e == "pdf" || e == "html"))
         .map(|p| {
             let stem = p.file_stem().unwrap().to_string_lossy().to_string();
             let intended = std::fs::read_to_string(dir.join(format!("{stem}.intended.json"))).unwrap();
@@ -157,7 +157,7 @@ fn differences(path: &Path, intended: &Json) -> Vec<(Aspect, String)> {
 #[test]
 fn word_documents_and_their_pdfs_read_as_printed() {
     let cases = cases();
-    assert!(cases.len() >= 16, "{} files", cases.len());
+    assert!(cases.len() >= 18, "{} files", cases.len());
     let mut wrong = Vec::new();
     for (path, intended) in &cases {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -189,6 +189,8 @@ fn continued_tables_read_whole() {
         "w02_t3_split_repeat_header.docx",
         "w03_t3_split_no_header.docx",
         "w26_t3_split_plain.docx",
+        "html_w02_t3_split_repeat_header.html",
+        "html_w03_t3_split_no_header.html",
         "p02_split_repeat_header.pdf",
         "p03_split_no_header.pdf",
         "p11_break_repeat_header.pdf",

@@ -13,8 +13,7 @@ use std::io::Read;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::grid::{continuation, is_continuation_caption, repeated_header_rows, tidy};
-use super::value::is_value;
+use super::grid::{tidy, SplitTables};
 use super::{Document, Grid, GridCell, Prose};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
@@ -82,9 +81,8 @@ struct Walker {
     /// Word tables read so far (a table joined to the one it continues is still counted: cells
     /// are named by the table as the user sees it in Word).
     tables_read: usize,
-    /// The last table outside any other table: its grid and how many paragraphs had been read when
-    /// it ended, to tell whether the next table continues it (see [`Walker::join`]).
-    last_top: Option<(usize, usize)>,
+    /// Joins a table Word split in two back into one grid.
+    split: SplitTables,
 }
 
 impl Walker {
@@ -186,61 +184,16 @@ impl Walker {
                             c
                         })
                         .collect();
-                    if !self.tables.is_empty() {
-                        self.grids.push(Grid::new(&name, true, cells));
-                        return;
+                    let grid = Grid::new(&name, true, cells);
+                    if self.tables.is_empty() {
+                        self.split.add(&mut self.grids, self.prose.ended(), grid);
+                    } else {
+                        self.grids.push(grid);
                     }
-                    if let Some(cells) = self.join(cells) {
-                        self.grids.push(Grid::new(&name, true, cells));
-                    }
-                    self.last_top = Some((self.grids.len() - 1, self.prose.ended().len()));
                 }
             }
             _ => {}
         }
-    }
-}
-
-impl Walker {
-    /// Joins a table outside any other table to the one before it when it continues that one, and
-    /// gives its cells back when it does not. Word splits a long table in two (拆分表格, or a
-    /// page break typed between two tables), and the continued part either repeats the header
-    /// rows or goes straight on with rows; the matcher finds a table's rows in one grid only, so
-    /// the parts must be one grid, as the PDF reader stitches a table broken across pages.
-    ///
-    /// The second table continues the first when nothing but empty paragraphs (page breaks) or a
-    /// continuation caption ([`is_continuation_caption`]: `（续表）`, `表三（续）`) lies between
-    /// them, and either it starts with a repeat of the first one's header rows (dropped: the
-    /// matcher would find the header twice), or it has as many columns and its first row holds
-    /// values — a row of data, not the header of another table (表二's four small tables, 表三
-    /// and 表四 stand next to each other, each starting with its own header).
-    fn join(&mut self, cells: Vec<GridCell>) -> Option<Vec<GridCell>> {
-        let Some((gi, read)) = self.last_top else {
-            return Some(cells);
-        };
-        let between = self.prose.ended().get(read..).unwrap_or_default();
-        let adjacent = gi + 1 == self.grids.len() && between.iter().all(|p| is_continuation_caption(p));
-        let Some(prev) = self.grids.last().filter(|_| adjacent) else {
-            return Some(cells);
-        };
-        let top = cells.iter().map(|c| c.row).min().unwrap_or(0);
-        let width = cells.iter().map(|c| c.col + c.cols.max(1)).max().unwrap_or(0);
-        let data_first = cells
-            .iter()
-            .filter(|c| c.row == top)
-            .any(|c| !c.text.trim().is_empty() && is_value(&c.text));
-        let continues = !cells.is_empty()
-            && (repeated_header_rows(prev.cells(), &cells) > 0 || (width == prev.width() && data_first));
-        if !continues {
-            return Some(cells);
-        }
-        let prev = self.grids.pop()?;
-        let (name, at) = (prev.name.clone(), prev.height());
-        let mut joined = prev.into_cells();
-        let rest = continuation(&joined, cells, at);
-        joined.extend(rest);
-        self.grids.push(Grid::new(&name, true, joined));
-        None
     }
 }
 

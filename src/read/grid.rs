@@ -291,6 +291,62 @@ pub fn continuation(first: &[GridCell], next: Vec<GridCell>, at: u32) -> Vec<Gri
         .collect()
 }
 
+/// Joins a table that a document splits in two back into one grid, as a reader meets the tables
+/// outside any other table one after the other (Word documents, web pages saved from Word).
+///
+/// Word splits a long table in two (拆分表格, or a page break typed between two tables), and the
+/// continued part either repeats the header rows or goes straight on with rows; the matcher finds a
+/// table's rows in one grid only, so the parts must be one grid, as the PDF reader stitches a table
+/// broken across pages. The second table continues the first when nothing but empty paragraphs
+/// (page breaks) or a continuation caption ([`is_continuation_caption`]: `（续表）`, `表三（续）`)
+/// lies between them, and either it starts with a repeat of the first one's header rows (read once:
+/// the matcher would find the header twice), or it is as wide and its first row holds values — a
+/// row of data, not the header of another table (表二's four small tables, 表三 and 表四 stand next
+/// to each other, each starting with its own header).
+#[derive(Debug, Default)]
+pub struct SplitTables {
+    /// The last table added: its grid, and how many paragraphs had ended when it did.
+    last: Option<(usize, usize)>,
+}
+
+impl SplitTables {
+    /// Adds a table met outside any other table to `grids`, joined to the last grid when it
+    /// continues that table. `paragraphs` are the document's paragraphs ended so far.
+    pub fn add(&mut self, grids: &mut Vec<Grid>, paragraphs: &[String], next: Grid) {
+        if self.continues(grids, paragraphs, &next) {
+            if let Some(first) = grids.pop() {
+                let (name, positional, at) = (first.name.clone(), first.positional, first.height());
+                let mut cells = first.into_cells();
+                let rest = continuation(&cells, next.into_cells(), at);
+                cells.extend(rest);
+                grids.push(Grid::new(&name, positional, cells));
+            }
+        } else {
+            grids.push(next);
+        }
+        self.last = Some((grids.len() - 1, paragraphs.len()));
+    }
+
+    fn continues(&self, grids: &[Grid], paragraphs: &[String], next: &Grid) -> bool {
+        let Some((gi, ended)) = self.last else {
+            return false;
+        };
+        let between = paragraphs.get(ended..).unwrap_or_default();
+        let Some(first) = grids.last().filter(|_| gi + 1 == grids.len()) else {
+            return false;
+        };
+        if next.cells().is_empty() || !between.iter().all(|p| is_continuation_caption(p)) {
+            return false;
+        }
+        let data_first = next.rows().next().is_some_and(|r| {
+            next.row(r)
+                .iter()
+                .any(|c| !c.is_blank() && super::value::is_value(&c.text))
+        });
+        repeated_header_rows(first.cells(), next.cells()) > 0 || (next.width() == first.width() && data_first)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
