@@ -6,14 +6,15 @@
 //! it, which then spans one row more. A cell's text is its paragraphs' text (`w:t`, `w:tab`, `w:br`),
 //! tidied like every reader's; paragraphs outside tables are the report's text. What Word does not
 //! show is left out: deleted text and the old places of moved text (tracked changes), hidden text
-//! (`w:vanish`), the fallback copies of drawings.
+//! (`w:vanish`), the fallback copies of drawings. A table split in two (with at most a `（续表）`
+//! line between the parts) is read as one grid, its repeated header rows once.
 
 use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::grid::tidy;
+use super::grid::{tidy, SplitTables};
 use super::{Document, Grid, GridCell, Prose};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
@@ -86,6 +87,11 @@ struct Walker {
     skip: usize,
     /// The run being read is hidden text (`w:vanish`): Word does not show it.
     hidden_run: bool,
+    /// Word tables read so far (a table joined to the one it continues is still counted: cells
+    /// are named by the table as the user sees it in Word).
+    tables_read: usize,
+    /// Joins a table Word split in two back into one grid.
+    split: SplitTables,
 }
 
 impl Walker {
@@ -182,8 +188,9 @@ impl Walker {
             }
             "tbl" => {
                 if let Some(t) = self.tables.pop() {
-                    let name = format!("表格{}", self.grids.len() + 1);
-                    let cells = t
+                    self.tables_read += 1;
+                    let name = format!("表格{}", self.tables_read);
+                    let cells: Vec<GridCell> = t
                         .cells
                         .into_iter()
                         .map(|mut c| {
@@ -191,7 +198,12 @@ impl Walker {
                             c
                         })
                         .collect();
-                    self.grids.push(Grid::new(&name, true, cells));
+                    let grid = Grid::new(&name, true, cells);
+                    if self.tables.is_empty() {
+                        self.split.add(&mut self.grids, self.prose.ended(), grid);
+                    } else {
+                        self.grids.push(grid);
+                    }
                 }
             }
             _ => {}
@@ -353,6 +365,82 @@ mod tests {
             .map(|c| u64::from(c.rows * c.cols))
             .sum();
         assert!(covered <= 2 * MAX_SPAN_AREA);
+    }
+
+    /// A table of rows of one-column-each cells, the first `header` rows marked 重复标题行.
+    fn table(rows: &[&[&str]], header: usize) -> String {
+        let rows: String = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let pr = if i < header {
+                    "<w:trPr><w:tblHeader/></w:trPr>"
+                } else {
+                    ""
+                };
+                let cells: String = row
+                    .iter()
+                    .map(|t| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"))
+                    .collect();
+                format!("<w:tr>{pr}{cells}</w:tr>")
+            })
+            .collect();
+        format!("<w:tbl>{rows}</w:tbl>")
+    }
+
+    fn para(text: &str) -> String {
+        format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    }
+
+    fn read(body: &[String]) -> Document {
+        let xml = format!("<w:document {W}><w:body>{}</w:body></w:document>", body.concat());
+        parse(xml.as_bytes()).unwrap()
+    }
+
+    const HEAD: &[&str] = &["", "自然人", "总计"];
+    const BREAK: &str = r#"<w:p/><w:p><w:r><w:br w:type="page"/></w:r></w:p>"#;
+
+    #[test]
+    fn a_split_table_is_one_grid_with_its_repeated_header_once() {
+        let first = table(&[HEAD, &["一、本年新收", "10", "13"]], 1);
+        for (between, second) in [
+            (BREAK.to_string(), table(&[HEAD, &["四、结转", "1", "1"]], 1)),
+            (BREAK.to_string(), table(&[&["四、结转", "1", "1"]], 0)),
+            (para("（续表）"), table(&[&["四、结转", "1", "1"]], 0)),
+            (para("表三（续）"), table(&[HEAD, &["四、结转", "1", "1"]], 1)),
+        ] {
+            let doc = read(&[first.clone(), between.clone(), second]);
+            assert_eq!(doc.grids.len(), 1, "{between}");
+            let g = &doc.grids[0];
+            assert_eq!(g.rows().collect::<Vec<_>>(), vec![0, 1, 2]);
+            let carry = g.at(2, 0).unwrap();
+            assert_eq!(carry.text, "四、结转");
+            // Named by the Word table and row it is in.
+            assert_eq!(carry.at.sheet, "表格2");
+        }
+    }
+
+    #[test]
+    fn different_or_separated_tables_stay_apart() {
+        let first = table(&[HEAD, &["一、本年新收", "10", "13"]], 1);
+        for (between, second) in [
+            // Another table's header (表二's blocks, 表三 then 表四).
+            (
+                String::new(),
+                table(&[&["行政复议", "行政诉讼", "其他"], &["1", "0", "1"]], 0),
+            ),
+            // A heading between them.
+            (
+                para("四、政府信息公开行政复议、行政诉讼情况"),
+                table(&[&["四、结转", "1", "1"]], 0),
+            ),
+            // Rows of another width.
+            (BREAK.to_string(), table(&[&["规章", "0"]], 0)),
+        ] {
+            let doc = read(&[first.clone(), between.clone(), second]);
+            assert_eq!(doc.grids.len(), 2, "{between}");
+            assert_eq!(doc.grids[1].name, "表格2");
+        }
     }
 
     #[test]

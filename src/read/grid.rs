@@ -116,6 +116,21 @@ impl Grid {
         &self.cells
     }
 
+    /// The cells, given up: to build a larger grid from this one (a table and its continuation).
+    pub fn into_cells(self) -> Vec<GridCell> {
+        self.cells
+    }
+
+    /// The number of rows the grid's cells reach down to (merged cells included).
+    pub fn height(&self) -> u32 {
+        self.cells.iter().map(|c| c.row + c.rows.max(1)).max().unwrap_or(0)
+    }
+
+    /// The number of columns the grid's cells reach across (merged cells included).
+    pub fn width(&self) -> u32 {
+        self.cells.iter().map(|c| c.col + c.cols.max(1)).max().unwrap_or(0)
+    }
+
     /// The rows that have cells, in order.
     pub fn rows(&self) -> impl Iterator<Item = u32> + '_ {
         self.row_starts.iter().map(|(r, _, _)| *r)
@@ -192,4 +207,189 @@ pub fn tidy(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Endings (and beginnings) of the caption a report puts above the continued part of a table:
+/// `（续表）`, `表三（续）`, `续表三`, `续上表`, `接上表` (normalized: half-width brackets).
+const CONTINUED: &[&str] = &["续表", "续上表", "接上表", "(续)", "(续表)", "(续上表)", "(接上表)"];
+
+/// Whether a paragraph is only the caption of a table's continued part (`（续表）`, `表三（续）`):
+/// between two tables it says the second continues the first, where any other text would say they
+/// are two tables. A sentence is never one.
+///
+/// ```
+/// use nianbao::read::grid::is_continuation_caption;
+/// assert!(is_continuation_caption("（续表）") && is_continuation_caption("表三（续）"));
+/// assert!(is_continuation_caption("续表三") && is_continuation_caption(" 续上表："));
+/// assert!(!is_continuation_caption("四、政府信息公开行政复议、行政诉讼情况"));
+/// assert!(!is_continuation_caption("办理手续") && !is_continuation_caption("（续表）见下页，其余略。"));
+/// ```
+pub fn is_continuation_caption(text: &str) -> bool {
+    let n = super::label::normalize(text);
+    let n = n.trim_end_matches([':', '：']);
+    let sentence = n.chars().any(|c| matches!(c, '。' | '，' | ',' | '；' | ';'));
+    !sentence
+        && n.chars().count() <= 40
+        && (CONTINUED.iter().any(|w| n.ends_with(w)) || n.starts_with("续表") || n.starts_with("(续表)"))
+}
+
+/// The most header rows a table's continued part repeats (Word's 重复标题行 are a few rows).
+const MAX_HEADER_ROWS: u32 = 8;
+
+/// How many leading rows of a table's continued part (`next`) repeat the leading rows of its first
+/// part (`first`): Word's 重复标题行 (`w:tblHeader`) printed again at the top of each page, or a
+/// table split in two whose second part carries the header again. Both hold the same texts in the
+/// same columns and spans, and none of their merged cells reaches below them; the rows must name
+/// something (not only numbers and blanks) and leave rows of the continuation after them. The
+/// matcher would otherwise find the table's headers twice. Columns must be in one column space
+/// (the readers align the parts first); rows count from each part's own top. 0: no repeat.
+pub fn repeated_header_rows(first: &[GridCell], next: &[GridCell]) -> u32 {
+    type Key<'a> = (u32, u32, u32, u32, &'a str);
+    let top = |cells: &[GridCell]| cells.iter().map(|c| c.row).min();
+    let (Some(a), Some(b)) = (top(first), top(next)) else {
+        return 0;
+    };
+    let last_next = next.iter().map(|c| c.row).max().unwrap_or(b);
+    // The written cells of the first `n` rows from `top`, or `None` when one reaches below them.
+    fn block(cells: &[GridCell], top: u32, n: u32) -> Option<Vec<Key<'_>>> {
+        let mut out: Vec<Key> = Vec::new();
+        for c in cells.iter().filter(|c| c.row < top + n) {
+            if c.row + c.rows.max(1) > top + n {
+                return None;
+            }
+            let text = c.text.trim();
+            if !text.is_empty() {
+                out.push((c.row - top, c.col, c.rows.max(1), c.cols.max(1), text));
+            }
+        }
+        out.sort_unstable();
+        Some(out)
+    }
+    let names = |keys: &[Key]| keys.iter().any(|k| !super::value::is_value(k.4));
+    (1..=MAX_HEADER_ROWS)
+        .filter(|&n| b + n <= last_next)
+        .filter(|&n| match (block(first, a, n), block(next, b, n)) {
+            (Some(x), Some(y)) => x == y && names(&x),
+            _ => false,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The cells of a table's continued part with its repeated header rows ([`repeated_header_rows`])
+/// left out and the rest moved down to start at row `at` of the joined grid. Each cell keeps its
+/// source address (the part's own table or page, row and column).
+pub fn continuation(first: &[GridCell], next: Vec<GridCell>, at: u32) -> Vec<GridCell> {
+    let skip = repeated_header_rows(first, &next);
+    let top = next.iter().map(|c| c.row).min().unwrap_or(0) + skip;
+    next.into_iter()
+        .filter(|c| c.row >= top)
+        .map(|mut c| {
+            c.row = c.row - top + at;
+            c
+        })
+        .collect()
+}
+
+/// Joins a table that a document splits in two back into one grid, as a reader meets the tables
+/// outside any other table one after the other (Word documents, web pages saved from Word).
+///
+/// Word splits a long table in two (拆分表格, or a page break typed between two tables), and the
+/// continued part either repeats the header rows or goes straight on with rows; the matcher finds a
+/// table's rows in one grid only, so the parts must be one grid, as the PDF reader stitches a table
+/// broken across pages. The second table continues the first when nothing but empty paragraphs
+/// (page breaks) or a continuation caption ([`is_continuation_caption`]: `（续表）`, `表三（续）`)
+/// lies between them, and either it starts with a repeat of the first one's header rows (read once:
+/// the matcher would find the header twice), or it is as wide and its first row holds values — a
+/// row of data, not the header of another table (表二's four small tables, 表三 and 表四 stand next
+/// to each other, each starting with its own header).
+#[derive(Debug, Default)]
+pub struct SplitTables {
+    /// The last table added: its grid, and how many paragraphs had ended when it did.
+    last: Option<(usize, usize)>,
+}
+
+impl SplitTables {
+    /// Adds a table met outside any other table to `grids`, joined to the last grid when it
+    /// continues that table. `paragraphs` are the document's paragraphs ended so far.
+    pub fn add(&mut self, grids: &mut Vec<Grid>, paragraphs: &[String], next: Grid) {
+        if self.continues(grids, paragraphs, &next) {
+            if let Some(first) = grids.pop() {
+                let (name, positional, at) = (first.name.clone(), first.positional, first.height());
+                let mut cells = first.into_cells();
+                let rest = continuation(&cells, next.into_cells(), at);
+                cells.extend(rest);
+                grids.push(Grid::new(&name, positional, cells));
+            }
+        } else {
+            grids.push(next);
+        }
+        self.last = Some((grids.len() - 1, paragraphs.len()));
+    }
+
+    fn continues(&self, grids: &[Grid], paragraphs: &[String], next: &Grid) -> bool {
+        let Some((gi, ended)) = self.last else {
+            return false;
+        };
+        let between = paragraphs.get(ended..).unwrap_or_default();
+        let Some(first) = grids.last().filter(|_| gi + 1 == grids.len()) else {
+            return false;
+        };
+        if next.cells().is_empty() || !between.iter().all(|p| is_continuation_caption(p)) {
+            return false;
+        }
+        let data_first = next.rows().next().is_some_and(|r| {
+            next.row(r)
+                .iter()
+                .any(|c| !c.is_blank() && super::value::is_value(&c.text))
+        });
+        repeated_header_rows(first.cells(), next.cells()) > 0 || (next.width() == first.width() && data_first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PlaceKind;
+
+    fn cells(rows: &[&[&str]]) -> Vec<GridCell> {
+        let mut out = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                out.push(GridCell::text("t", PlaceKind::Table, r as u32, c as u32, t));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn repeated_header_rows_are_found_only_when_they_repeat_and_name_something() {
+        let first = cells(&[&["", "自然人"], &["", "商业企业"], &["一、本年新收", "10"]]);
+        assert_eq!(
+            repeated_header_rows(
+                &first,
+                &cells(&[&["", "自然人"], &["", "商业企业"], &["四、结转", "1"]])
+            ),
+            2
+        );
+        assert_eq!(repeated_header_rows(&first, &cells(&[&["四、结转", "1"]])), 0);
+        assert_eq!(
+            repeated_header_rows(&first, &cells(&[&["", "自然人"], &["", "法人"], &["四、结转", "1"]])),
+            1
+        );
+        // The whole continuation a repeat: nothing left, so it is not a header.
+        assert_eq!(repeated_header_rows(&first, &cells(&[&["", "自然人"]])), 0);
+        // Numbers alone are not a header.
+        let numbers = cells(&[&["1", "2"], &["3", "4"]]);
+        assert_eq!(repeated_header_rows(&numbers, &numbers), 0);
+        let moved = continuation(
+            &first,
+            cells(&[&["", "自然人"], &["", "商业企业"], &["四、结转", "1"]]),
+            3,
+        );
+        assert_eq!(
+            moved.iter().map(|c| (c.row, c.at.row)).collect::<Vec<_>>(),
+            vec![(3, 2), (3, 2)]
+        );
+    }
 }

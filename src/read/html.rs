@@ -8,6 +8,7 @@
 //! columns line up as they do on screen. A cell's text joins its lines (`<br>`, `<p>`) with CJK
 //! text run together and other words spaced; `&nbsp;` and ideographic spaces count as spaces.
 //! Text outside the tables becomes paragraphs at block boundaries (`<p>`, `<div>`, `<br>`, …).
+//! A table split in two, as Word saves a split table, is read as one grid ([`SplitTables`]).
 //!
 //! The encoding is taken from a byte order mark, else the page's `<meta charset>`, else UTF-8 if
 //! the bytes are valid UTF-8, else GB18030 (a superset of GBK and GB2312).
@@ -17,7 +18,7 @@ use std::borrow::Cow;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
-use super::grid::tidy;
+use super::grid::{tidy, SplitTables};
 use super::{Document, Grid, GridCell, Prose};
 use crate::error::ErrorKind;
 use crate::model::{Location, PlaceKind};
@@ -161,6 +162,11 @@ struct Walker {
     prose: Prose,
     tables: Vec<RawTable>,
     hidden: usize,
+    /// Tables read so far (a table joined to the one it continues is still counted: cells are
+    /// named by the table as the page has it).
+    tables_read: usize,
+    /// Joins a table split in two (a page saved from Word) back into one grid.
+    split: SplitTables,
 }
 
 impl Walker {
@@ -227,8 +233,13 @@ impl Walker {
             }
             "table" => {
                 if let Some(t) = self.tables.pop() {
-                    let name = format!("表格{}", self.grids.len() + 1);
-                    self.grids.push(layout(&name, t));
+                    self.tables_read += 1;
+                    let grid = layout(&format!("表格{}", self.tables_read), t);
+                    if self.tables.is_empty() {
+                        self.split.add(&mut self.grids, self.prose.ended(), grid);
+                    } else {
+                        self.grids.push(grid);
+                    }
                 }
             }
             _ if BLOCKS.contains(&name) && name != "br" => self.block_boundary(),
@@ -250,6 +261,8 @@ fn parse(text: &str) -> Document {
         prose: Prose::default(),
         tables: Vec::new(),
         hidden: 0,
+        tables_read: 0,
+        split: SplitTables::default(),
     };
     for edge in html.tree.root().traverse() {
         match edge {
@@ -266,8 +279,8 @@ fn parse(text: &str) -> Document {
         }
     }
     while let Some(t) = w.tables.pop() {
-        let name = format!("表格{}", w.grids.len() + 1);
-        w.grids.push(layout(&name, t));
+        w.tables_read += 1;
+        w.grids.push(layout(&format!("表格{}", w.tables_read), t));
     }
     Document {
         grids: w.grids,

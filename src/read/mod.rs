@@ -125,6 +125,11 @@ impl Prose {
         }
     }
 
+    /// The paragraphs ended so far.
+    pub fn ended(&self) -> &[String] {
+        &self.paragraphs
+    }
+
     /// The paragraphs, the last one ended.
     pub fn finish(mut self) -> Vec<String> {
         self.end(None);

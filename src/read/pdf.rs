@@ -12,7 +12,8 @@
 //! at the top (nothing but page numbers or running heads above it) and the previous page's last
 //! table ends at the bottom, its rows are appended, the columns of both parts aligned by their x
 //! boundaries. A label cut by the page break (`（四）无` / `法提供`) stays two cells; the matcher
-//! reads rows by their leaf labels.
+//! reads rows by their leaf labels. A `（续表）` line above the continued part does not stop it, and
+//! header rows repeated at the top of the new page (Word's 重复标题行) are read once.
 //!
 //! Coordinates are points from the top-left corner of the page, y growing down. Every cell keeps
 //! its page and its row and column in the table as drawn on that page (`第5页 表格第3行第4列`).
@@ -32,7 +33,7 @@ use hayro_interpret::{
     InterpreterSettings, SoftMask,
 };
 
-use super::grid::is_wide;
+use super::grid::{continuation, is_continuation_caption, is_wide, repeated_header_rows};
 use super::label::{normalize, split_numbering};
 use super::{Document, Grid, GridCell};
 use crate::error::ErrorKind;
@@ -763,6 +764,8 @@ fn grid(parts: &[Fragment]) -> Grid {
     let page = parts.first().map_or(0, |p| p.page);
     let xs = columns(&refs).unwrap_or_default();
     let mut cells: Vec<GridCell> = Vec::new();
+    // The first part's cells, whose header rows a later part may repeat.
+    let mut first: Vec<GridCell> = Vec::new();
     let mut offset = 0;
     for (k, part) in parts.iter().enumerate() {
         let sheet = format!("第{}页", part.page);
@@ -788,11 +791,17 @@ fn grid(parts: &[Fragment]) -> Grid {
                 }
             })
             .collect();
-        if k > 0 {
+        let mut rows = part.ys.len().saturating_sub(1) as u32;
+        if k == 0 {
+            first.clone_from(&placed);
+        } else {
+            // Header rows repeated at the top of the page (Word's 重复标题行) are read once.
+            rows = rows.saturating_sub(repeated_header_rows(&first, &placed));
+            placed = continuation(&first, placed, offset);
             join_broken_row(&mut cells, &mut placed, offset - 1, offset);
         }
         cells.extend(placed);
-        offset += part.ys.len().saturating_sub(1) as u32;
+        offset += rows;
     }
     Grid::new(&format!("第{page}页"), true, cells)
 }
@@ -1061,7 +1070,7 @@ fn furniture(pages: &[PageText]) -> Vec<Vec<bool>> {
 }
 
 /// Sets each fragment's `at_top` and `at_bottom`: whether anything but furniture or another table
-/// lies above or below it on its page.
+/// (or, above it, a continuation caption such as `（续表）`) lies above or below it on its page.
 fn mark_edges(fragments: &mut [Fragment], pages: &[PageText], furniture: &[Vec<bool>]) {
     let n = fragments.len();
     for i in 0..n {
@@ -1077,7 +1086,11 @@ fn mark_edges(fragments: &mut [Fragment], pages: &[PageText], furniture: &[Vec<b
         let f = &fragments[i];
         let first = i == 0 || fragments[i - 1].page != page;
         let last = i + 1 == n || fragments[i + 1].page != page;
-        let at_top = first && !body.iter().any(|l| l.cy() < f.top());
+        // A `（续表）` line above a table says it continues the one before, as if it were not there.
+        let at_top = first
+            && !body
+                .iter()
+                .any(|l| l.cy() < f.top() && !is_continuation_caption(&l.text));
         let at_bottom = last && !body.iter().any(|l| l.cy() > f.bottom());
         fragments[i].at_top = at_top;
         fragments[i].at_bottom = at_bottom;
