@@ -99,6 +99,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the agency has to send this return again before the district is complete: it
+    /// could not be read, it is in the wrong layout for the year, or it names no year.
+    pub fn needs_resending(&self) -> bool {
+        match self.status {
+            Status::Unreadable | Status::OtherFormat => true,
+            Status::OtherYear => self.year == Some(0),
+            Status::Counted | Status::Superseded => false,
+        }
+    }
+
     /// The agency, or for a file that could not be read, its file name without extension.
     pub fn name(&self) -> String {
         self.agency.clone().unwrap_or_else(|| {
@@ -309,10 +319,13 @@ fn settle_kind(entries: &mut [Entry], options: &MergeOptions) -> Result<(i32, Fo
             let groups = kinds(entries);
             let mut years: Vec<i32> = groups.iter().map(|((y, _), _)| *y).collect();
             years.dedup();
-            match (years.as_slice(), groups.len()) {
-                ([], _) => return Ok((0, Format::for_year(0))),
-                ([0], 1) => return Ok(groups[0].0),
-                ([year], _) if *year > 0 => *year,
+            // Files whose year could not be read do not decide the year: they are set aside
+            // (below) when the others agree on one.
+            let known: Vec<i32> = years.iter().copied().filter(|y| *y > 0).collect();
+            match (known.as_slice(), years.as_slice(), groups.len()) {
+                (_, [], _) => return Ok((0, Format::for_year(0))),
+                ([], [0], 1) => return Ok(groups[0].0),
+                ([year], _, _) => *year,
                 _ => return Err(mixed(&groups)),
             }
         }
@@ -596,13 +609,12 @@ impl Merged {
     }
 
     /// Whether an agency's return is left out of the totals through a fault of its file, so the
-    /// district cannot be complete until it is sent again: it could not be read, or it is in the
-    /// wrong layout for the year. `merge` then exits 1 so scripts notice. Files of another year are
-    /// not counted here: with `--year` they are set aside on purpose.
+    /// district cannot be complete until it is sent again: it could not be read, it is in the
+    /// wrong layout for the year, or it names no year at all. `merge` then exits 1 so scripts
+    /// notice. Files of another year are not counted here: with `--year` they are set aside on
+    /// purpose.
     pub fn incomplete(&self) -> bool {
-        self.entries
-            .iter()
-            .any(|e| matches!(e.status, Status::Unreadable | Status::OtherFormat))
+        self.entries.iter().any(Entry::needs_resending)
     }
 
     /// The JSON of the merge: the report schema for the totals plus `agencies`, `missing`,

@@ -452,7 +452,11 @@ fn links_to_returns_are_followed() {
     }
     symlink(links.path(), links.path().join("回到本文件夹")).unwrap();
     symlink(dir.path().join("已删除.xlsx"), links.path().join("区审计局.xlsx")).unwrap();
-    let inputs = collect(&[links.path().to_path_buf()]).unwrap();
+    // A broken link with a name that is no report's is passed over, not the end of the walk.
+    symlink(dir.path().join("已删除.zip"), links.path().join("旧报表.zip")).unwrap();
+    let (inputs, passed) = nianbao::read::collect_noting(&[links.path().to_path_buf()]).unwrap();
+    let zip = passed.iter().find(|(p, _)| p.ends_with("旧报表.zip"));
+    assert!(zip.is_some_and(|(_, why)| why.starts_with("压缩包")), "{passed:?}");
     let rel = |p: &Path| p.strip_prefix(links.path()).unwrap().to_string_lossy().to_string();
     let options = MergeOptions {
         roster: Some(Roster::read(links.path().join("roster.csv")).unwrap()),
@@ -574,4 +578,40 @@ fn returns_in_kinds_not_read_are_listed_never_dropped() {
     );
     // Lock files are noise: not listed.
     assert!(!stderr.contains("~$"), "{stderr}");
+}
+
+#[test]
+fn a_return_without_a_year_is_set_aside_and_must_be_sent_again() {
+    // One 2024 return and one naming no year anywhere (no title, a file name without a year): the
+    // year is 2024, the other is listed (not counted) and the district is incomplete.
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    std::fs::copy(
+        fixtures.join("workbooks/2024-pingtan-zone.xlsx"),
+        dir.path().join("平潭综合实验区.xlsx"),
+    )
+    .unwrap();
+    let mut r = nianbao::model::Report::new("区民政局", 0, nianbao::format::Format::F2021);
+    r.set("t3.new.natural", 3.0);
+    std::fs::write(
+        dir.path().join("区民政局.xlsx"),
+        nianbao::write::xlsx::filled(&r, &[], "").unwrap(),
+    )
+    .unwrap();
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let merged = merge(&inputs, &MergeOptions::default(), &|| {}).unwrap();
+    assert_eq!(merged.total.year, 2024);
+    let odd = merged.entries.iter().find(|e| e.name() == "区民政局").unwrap();
+    assert_eq!(odd.status, Status::OtherYear);
+    assert_eq!(odd.year, Some(0));
+    assert!(odd
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("都没有找到报告年度，未计入汇总"));
+    assert!(odd.needs_resending() && merged.incomplete());
+    assert_eq!(merged.total.get("t3.new.natural"), {
+        let zone = nianbao::read::read_path(fixtures.join("workbooks/2024-pingtan-zone.xlsx"), &Default::default());
+        zone.unwrap().get("t3.new.natural")
+    });
 }

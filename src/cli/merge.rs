@@ -123,9 +123,13 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         );
     }
     // Files of another year are only counted in the headline: with --year they are set aside on
-    // purpose, and a folder of last year's returns would bury the rest. A file in the wrong layout
-    // needs the agency to act, so each is named.
-    for e in merged.entries.iter().filter(|e| e.status == Status::OtherFormat) {
+    // purpose, and a folder of last year's returns would bury the rest. A file the agency has to
+    // send again (wrong layout, no year) is named.
+    for e in merged
+        .entries
+        .iter()
+        .filter(|e| e.needs_resending() && e.status != Status::Unreadable)
+    {
         eprintln!("  “{}”：{}", e.file.display(), e.reason.as_deref().unwrap_or_default());
     }
     super::passed_over(&passed);

@@ -60,12 +60,12 @@ impl InputKind {
         }
     }
 
-    /// Runs the reader for this kind.
     /// Whether the kind is a workbook (sheets, read through calamine).
     fn is_workbook(self) -> bool {
         matches!(self, InputKind::Xlsx | InputKind::Xls | InputKind::Ods)
     }
 
+    /// Runs the reader for this kind.
     fn read(self, bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
         match self {
             InputKind::Xlsx | InputKind::Xls | InputKind::Ods => workbook::read(bytes, self, limits),
@@ -446,8 +446,13 @@ pub fn collect_noting(paths: &[std::path::PathBuf]) -> Result<(Vec<std::path::Pa
                     Ok(entry) => entry,
                     Err(e) if e.loop_ancestor().is_some() => continue,
                     Err(e) => match e.path() {
-                        Some(at) if at.is_symlink() && why_skipped(at.strip_prefix(p).unwrap_or(at)).is_none() => {
-                            out.push(at.to_path_buf());
+                        // A link whose target is gone: an input that will be listed as unreadable
+                        // if its name is a report's, else passed over; never the end of the walk.
+                        Some(at) if at.is_symlink() => {
+                            match why_skipped(at.strip_prefix(p).unwrap_or(at)) {
+                                None => out.push(at.to_path_buf()),
+                                Some(why) => passed.push((at.to_path_buf(), why)),
+                            }
                             continue;
                         }
                         _ => {
