@@ -148,3 +148,26 @@ fn continued_tables_read_whole() {
         assert_eq!(report.get("t3.new.total"), Some(13.0), "{name}");
     }
 }
+
+#[test]
+fn a_menu_line_above_the_title_is_not_part_of_the_agency() {
+    // Saved pages carry the site's breadcrumb and menu above the title; Word documents a document
+    // number. None of it belongs to the agency's name.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docpdf/html_w03_t3_split_no_header.html");
+    let page = std::fs::read_to_string(path).unwrap();
+    let at = page.find("<body").unwrap();
+    let at = page[at..].find('>').unwrap() + at + 1;
+    for above in [
+        "<p>政务公开</p>",
+        "<p>首页 > 政务公开 > 年度报告</p>",
+        "<p>鼓卫〔2025〕5号</p>",
+    ] {
+        let edited = format!("{}{above}{}", &page[..at], &page[at..]);
+        let report = nianbao::read::read_bytes(edited.as_bytes(), "年报.html", &Options::default()).unwrap();
+        assert_eq!(
+            (report.agency.as_str(), report.year),
+            ("福州市鼓楼区卫生健康局", 2024),
+            "{above}"
+        );
+    }
+}

@@ -71,9 +71,22 @@ struct Table {
 
 /// Elements whose content the document does not show: tracked deletions (`w:del`, `w:delText`)
 /// and the old place of tracked moves (`w:moveFrom`; the new place, `w:moveTo`, is read), the
-/// fallback copies of drawings, and field codes (`w:instrText`: `=SUM(LEFT)` — the field's result
-/// follows as ordinary text).
-const SKIPPED: &[&str] = &["del", "delText", "moveFrom", "Fallback", "instrText"];
+/// old formatting of tracked formatting changes (`w:rPrChange` …: a `w:vanish` there was hidden
+/// text once, not now), the fallback copies of drawings, and field codes (`w:instrText`:
+/// `=SUM(LEFT)` — the field's result follows as ordinary text).
+const SKIPPED: &[&str] = &[
+    "del",
+    "delText",
+    "moveFrom",
+    "rPrChange",
+    "pPrChange",
+    "tblPrChange",
+    "trPrChange",
+    "tcPrChange",
+    "sectPrChange",
+    "Fallback",
+    "instrText",
+];
 
 /// The state of the walk through the document.
 #[derive(Default)]
@@ -340,18 +353,20 @@ mod tests {
     #[test]
     fn what_word_does_not_show_is_not_read() {
         // 87 moved from the first cell to the second with track changes on; a hidden note before a
-        // number; a run whose vanish is switched off again.
+        // number; a run whose vanish is switched off again; a run that was hidden before a tracked
+        // formatting change and is shown now.
         let xml = format!(
             r#"<w:document {W}><w:body><w:tbl><w:tr>
             <w:tc><w:p><w:moveFrom w:id="1"><w:r><w:t>87</w:t></w:r></w:moveFrom></w:p></w:tc>
             <w:tc><w:p><w:moveTo w:id="2"><w:r><w:t>87</w:t></w:r></w:moveTo></w:p></w:tc>
             <w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>（含转办1件）</w:t></w:r><w:r><w:t>4</w:t></w:r></w:p></w:tc>
             <w:tc><w:p><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>5</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:r><w:rPr><w:rPrChange w:id="3"><w:rPr><w:vanish/></w:rPr></w:rPrChange></w:rPr><w:t>1256</w:t></w:r></w:p></w:tc>
             </w:tr></w:tbl></w:body></w:document>"#
         );
         let doc = parse(xml.as_bytes()).unwrap();
         let texts: Vec<&str> = doc.grids[0].cells().iter().map(|c| c.text.as_str()).collect();
-        assert_eq!(texts, vec!["", "87", "4", "5"]);
+        assert_eq!(texts, vec!["", "87", "4", "5", "1256"]);
     }
 
     #[test]

@@ -723,18 +723,20 @@ fn title(doc: &Document, grids: &Grids) -> Option<(Option<String>, Option<i32>)>
     // Lines that are paragraphs come first; only they are joined.
     let paragraphs = doc.paragraphs.iter().take(20).filter(|t| title_like(t)).count();
     let is_title = |t: &str| normalize(t).contains(TITLE) || normalize(t).contains("年报");
+    // Single lines first: a joined pair is only a title when no line is one by itself (a menu
+    // item or a document number above a whole title must not become part of the agency).
     let mut candidates: Vec<(String, Option<&String>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if is_title(line) {
+            candidates.push((line.clone(), i.checked_sub(1).and_then(|p| lines.get(p))));
+        }
+    }
     for (i, line) in lines.iter().enumerate().take(paragraphs.saturating_sub(1)) {
         if let Some(next) = lines.get(i + 1) {
             let joined = format!("{}{}", line.trim(), next.trim());
             if !is_title(line) && is_title(&joined) && !line.contains([':', '：']) {
                 candidates.push((joined, i.checked_sub(1).and_then(|p| lines.get(p))));
             }
-        }
-    }
-    for (i, line) in lines.iter().enumerate() {
-        if is_title(line) {
-            candidates.push((line.clone(), i.checked_sub(1).and_then(|p| lines.get(p))));
         }
     }
     let parsed: Vec<(Option<String>, Option<i32>)> = candidates
