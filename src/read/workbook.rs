@@ -160,9 +160,15 @@ fn work_out(cells: &mut Vec<(u32, u32, CellText)>, uncached: &[((u32, u32), Stri
     if uncached.is_empty() {
         return;
     }
+    // An error value (`#N/A`, `#DIV/0!`) makes every formula using it an error in Excel: unknown.
+    let operand = |text: &str, number: Option<f64>| match number {
+        Some(n) => Operand::Number(n),
+        None if EXCEL_ERRORS.contains(&text.trim()) => Operand::Unknown,
+        None => Operand::Text,
+    };
     let operands = cells
         .iter()
-        .map(|(r, c, (_, number))| ((*r, *c), number.map_or(Operand::Text, Operand::Number)))
+        .map(|(r, c, (text, number))| ((*r, *c), operand(text, *number)))
         .collect();
     let results = formula::evaluate_sheet(&operands, uncached);
     for ((r, c), text) in uncached {
@@ -225,10 +231,8 @@ fn text_of(data: &Data) -> Option<CellText> {
         Data::Float(f) => (format_number(*f), Some(*f)),
         Data::String(s) => (s.clone(), None),
         Data::Empty => return None,
-        Data::DateTime(d) => format_slip(d.as_f64()).unwrap_or_else(|| (data.to_string(), None)),
-        Data::DateTimeIso(iso) => iso_serial(iso)
-            .and_then(format_slip)
-            .unwrap_or_else(|| (data.to_string(), None)),
+        Data::DateTime(d) => date_cell(d.as_f64()),
+        Data::DateTimeIso(iso) => iso_serial(iso).map_or_else(|| (iso.clone(), None), date_cell),
         other => (other.to_string(), None),
     })
 }
@@ -244,16 +248,47 @@ fn text_of_ref(data: &DataRef) -> Option<CellText> {
     })
 }
 
-/// A count shown as a date because its cell has a date format (a template's format copied over,
-/// or an xls turned into an ods): `3` shown as `1900-01-02`. A date before 1903 is no date
-/// anyone reports, so its serial number is what was typed; any later date stays text.
-fn format_slip(serial: f64) -> Option<CellText> {
-    (0.0..1100.0)
-        .contains(&serial)
-        .then(|| (format_number(serial), Some(serial)))
+/// Excel's error values, as calamine writes them.
+const EXCEL_ERRORS: &[&str] = &[
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#GETTING_DATA",
+];
+
+/// A number shown as a date because its cell has a date format: in xlsx, xls and ods alike, a
+/// count shown as a date before 1903 (`3` as `1900-01-02`: a template's format copied over, or an
+/// xls turned into an ods) is the count typed; any later date is a date, no count, and stays the
+/// date's text (which `check` reports as not a number).
+fn date_cell(serial: f64) -> CellText {
+    if (0.0..1100.0).contains(&serial) {
+        (format_number(serial), Some(serial))
+    } else {
+        (date_text(serial), None)
+    }
 }
 
-/// The spreadsheet serial number (days since 1899-12-30) of an ISO date `1900-01-02[T…]`.
+/// `2024-01-05` for serial 45296 (days since 1899-12-30; the time of day left out).
+fn date_text(serial: f64) -> String {
+    // Howard Hinnant's civil_from_days, from days since 1970-01-01.
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The spreadsheet serial number (days since 1899-12-30, the time of day as its fraction) of an
+/// ISO date `1900-01-02[THH:MM[:SS]]`.
 fn iso_serial(iso: &str) -> Option<f64> {
     let date = iso.get(..10)?;
     let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
@@ -265,7 +300,17 @@ fn iso_serial(iso: &str) -> Option<f64> {
     let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    Some((days + 25_569) as f64)
+    let time: f64 = iso
+        .get(11..)
+        .map(|t| {
+            t.split(':')
+                .zip([3600.0, 60.0, 1.0])
+                .filter_map(|(part, unit)| part.trim_end_matches('Z').parse::<f64>().ok().map(|v| v * unit))
+                .sum::<f64>()
+                / 86_400.0
+        })
+        .unwrap_or(0.0);
+    Some((days + 25_569) as f64 + time)
 }
 
 /// The non-empty cells of a range calamine already holds (xls, ods).
@@ -399,10 +444,29 @@ mod tests {
     }
 
     #[test]
+    fn formulas_without_results_are_worked_out_as_excel_would() {
+        let mut cells = vec![
+            (4, 3, ("2".to_string(), Some(2.0))),
+            (4, 4, ("备注".to_string(), None)),
+            (5, 3, ("#N/A".to_string(), None)),
+        ];
+        work_out(
+            &mut cells,
+            &[((4, 9), "SUM(D5:I5)".into()), ((5, 9), "SUM(D6:I6)".into())],
+        );
+        // Text in a range is skipped; an error value makes the formula unknown, never 0.
+        assert_eq!(cells[3], (4, 9, ("2".to_string(), Some(2.0))));
+        assert_eq!(cells[4], (5, 9, ("=SUM(D6:I6)".to_string(), None)));
+    }
+
+    #[test]
     fn dates_that_are_counts() {
         assert_eq!(iso_serial("1900-01-02"), Some(3.0));
         assert_eq!(iso_serial("2024-01-05T00:00:00"), Some(45_296.0));
         assert_eq!(iso_serial("1899-12-30"), Some(0.0));
+        assert_eq!(iso_serial("1900-01-02T12:00:00"), Some(3.5));
+        assert_eq!(date_text(45_296.0), "2024-01-05");
+        assert_eq!(date_text(3.0), "1900-01-02");
         assert_eq!(
             text_of(&Data::DateTimeIso("1900-01-02".into())),
             Some(("3".into(), Some(3.0)))
@@ -412,5 +476,15 @@ mod tests {
             text_of(&Data::DateTimeIso("2024-01-05".into())),
             Some(("2024-01-05".into(), None))
         );
+        // The same in xlsx and xls, where calamine gives the serial number with a date format.
+        let date = |serial: f64| {
+            Data::DateTime(calamine::ExcelDateTime::new(
+                serial,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ))
+        };
+        assert_eq!(text_of(&date(3.0)), Some(("3".into(), Some(3.0))));
+        assert_eq!(text_of(&date(45_296.0)), Some(("2024-01-05".into(), None)));
     }
 }
