@@ -655,21 +655,23 @@ fn a_template_whose_names_were_broken_by_hand_is_read_by_its_labels() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks/2024-pingtan-zone.xlsx");
     let report = read_path(&path, &Options::default()).unwrap();
     let filled = nianbao::write::xlsx::filled(&report, &[], "").unwrap();
-    let broken = bytes::rezip(&filled, |name, bytes| {
-        if name != "xl/workbook.xml" {
-            return bytes;
+    // `#REF!` when the row was deleted; `#REF!$D$5` when the sheet was.
+    for target in ["#REF!", "#REF!$D$5"] {
+        let broken = bytes::rezip(&filled, |name, bytes| {
+            if name != "xl/workbook.xml" {
+                return bytes;
+            }
+            let xml = String::from_utf8(bytes).unwrap();
+            let at = xml.find(r#"<definedName name="NB.t3.new.natural">"#).unwrap();
+            let start = xml[at..].find('>').unwrap() + at + 1;
+            let end = xml[start..].find('<').unwrap() + start;
+            format!("{}{target}{}", &xml[..start], &xml[end..]).into_bytes()
+        });
+        let again = read_bytes(&broken, "改过的模板.xlsx", &Options::default()).unwrap();
+        assert_eq!(again.source.format_from, "labels", "{target}");
+        assert!(report.get("t3.new.natural").is_some());
+        for cell in Format::F2021.cells() {
+            assert_eq!(again.get(&cell.code), report.get(&cell.code), "{target} {}", cell.code);
         }
-        let xml = String::from_utf8(bytes).unwrap();
-        let at = xml.find(r#"<definedName name="NB.t3.new.natural">"#).unwrap();
-        let start = xml[at..].find('>').unwrap() + at + 1;
-        let end = xml[start..].find('<').unwrap() + start;
-        format!("{}#REF!{}", &xml[..start], &xml[end..]).into_bytes()
-    });
-    let again = read_bytes(&broken, "改过的模板.xlsx", &Options::default()).unwrap();
-    assert_eq!(again.source.format_from, "labels");
-    assert_eq!(again.get("t3.new.natural"), report.get("t3.new.natural"));
-    assert!(report.get("t3.new.natural").is_some());
-    for cell in Format::F2021.cells() {
-        assert_eq!(again.get(&cell.code), report.get(&cell.code), "{}", cell.code);
     }
 }

@@ -50,25 +50,20 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
         InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {}
     }
     let (sheets, names) = guard::calamine(kind.code(), || sheets(bytes, kind, limits, which))?;
-    let grids = sheets
+    let grids: Vec<Grid> = sheets
         .into_iter()
         .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
         .collect();
-    let parsed: Vec<(String, Option<Location>)> = names
-        .iter()
-        .map(|(name, formula)| (name.clone(), parse_reference(formula)))
-        .collect();
+    let sheet_names: Vec<&str> = grids.iter().map(|g: &Grid| g.name.as_str()).collect();
     // Our template's cell names lead straight to each value. Once one of them is broken (`#REF!`:
-    // its row was deleted, or the sheet copied out of the template) the layout has been changed
-    // by hand, and the names are set aside: the labels are read instead, like any agency's own
-    // workbook, rather than leaving that value out.
-    let broken = parsed
+    // its row or its sheet was deleted) the layout has been changed by hand, and the names are set
+    // aside: the labels are read instead, like any agency's own workbook, rather than leaving that
+    // value out.
+    let intact = names_intact(&names, &sheet_names);
+    let names = names
         .iter()
-        .any(|(name, at)| name.starts_with(super::extract::NAME_PREFIX) && at.is_none());
-    let names = parsed
-        .into_iter()
-        .filter(|(name, _)| !(broken && name.starts_with(super::extract::NAME_PREFIX)))
-        .filter_map(|(name, at)| Some((name, at?)))
+        .filter(|(name, _)| intact || !name.starts_with(super::extract::NAME_PREFIX))
+        .filter_map(|(name, formula)| Some((name.clone(), parse_reference(formula)?)))
         .collect();
     Ok(Document {
         grids,
@@ -101,10 +96,9 @@ fn sheets(
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?;
             // Our own templates are read by their cell names; their merged ranges (a second pass
             // over each sheet's XML) are not needed.
-            let named = wb
-                .defined_names()
-                .iter()
-                .any(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
+            let sheet_names = wb.sheet_names();
+            let sheet_names: Vec<&str> = sheet_names.iter().map(String::as_str).collect();
+            let named = names_intact(wb.defined_names(), &sheet_names);
             for name in worksheets(&wb, which) {
                 let mut cells = Vec::new();
                 let damaged = |e: calamine::XlsxError| ErrorKind::SheetCorrupt {
@@ -204,6 +198,14 @@ where
         sheets.push((name, cells, merged));
     }
     Ok(sheets)
+}
+
+/// Whether the workbook is our template with every cell name (`NB.…`) intact: each one names a
+/// single cell of a sheet the workbook has.
+fn names_intact(names: &[DefinedName], sheets: &[&str]) -> bool {
+    let ours = || names.iter().filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
+    ours().next().is_some()
+        && ours().all(|(_, formula)| parse_reference(formula).is_some_and(|at| sheets.contains(&at.sheet.as_str())))
 }
 
 /// The worksheets to read, in workbook order: the visible ones (all of them if none is visible),
