@@ -134,6 +134,8 @@ pub enum ErrorKind {
 /// contains (in lower case) decides. The messages come from zip, calamine (xlsx, xls, ods), cfb and
 /// quick-xml; ours are Chinese already and pass through.
 const PARSER_MESSAGES: &[(&str, &str)] = &[
+    ("file not found", "文件中缺少必需的组成部分"),
+    ("unexpected end", "文件不完整，结尾缺失（可能下载或复制时中断）"),
     ("eocd", "文件不完整，结尾缺失（可能下载或复制时中断）"),
     (
         "central directory",
@@ -165,7 +167,13 @@ const PARSER_MESSAGES: &[(&str, &str)] = &[
 /// );
 /// ```
 fn explain(detail: &str) -> String {
-    let lower = detail.to_lowercase();
+    // What a message quotes (a sheet's or a part's name) is the file's, not the parser's words.
+    let lower: String = detail
+        .split(['\'', '"'])
+        .step_by(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     match PARSER_MESSAGES.iter().find(|(needle, _)| lower.contains(needle)) {
         Some((_, meaning)) => format!("{meaning}（技术信息：{}）", short(detail)),
         None => short(detail),

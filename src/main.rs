@@ -142,6 +142,14 @@ fn flag(name: &'static str, short: char, action: ArgAction, help: &'static str) 
     Arg::new(name).short(short).long(name).action(action).help(help)
 }
 
+/// clap's `2000 is not in 2000..=2100` as `应在 2000 到 2100 之间`; other reasons as they are.
+fn range_in_chinese(why: &str) -> String {
+    match why.split_once(" is not in ").and_then(|(_, r)| r.split_once("..=")) {
+        Some((low, high)) => format!("应在 {low} 到 {high} 之间"),
+        None => why.to_string(),
+    }
+}
+
 /// A command-line mistake in Chinese, naming the argument or value at fault; help and version as
 /// asked.
 fn usage_error(e: clap::Error) -> ExitCode {
@@ -177,6 +185,23 @@ fn usage_error(e: clap::Error) -> ExitCode {
     if let Some(valid) = context(ContextKind::ValidValue) {
         line.push_str(&format!("（可选：{valid}）"));
     }
-    eprintln!("{line}。用 nianbao --help 或 nianbao <子命令> --help 查看用法");
+    // Our own value checks say in Chinese what is wrong (`格式应为 2019 或 2021`); clap's range
+    // checks say it in English, put in Chinese here.
+    if let Some(why) = std::error::Error::source(&e).map(ToString::to_string) {
+        line.push_str(&format!("：{}", range_in_chinese(&why)));
+    }
+    let like = [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+        ContextKind::SuggestedSubcommand,
+    ]
+    .into_iter()
+    .find_map(context);
+    if let Some(like) = like {
+        line.push_str(&format!("。是不是 {like}？"));
+    } else {
+        line.push('。');
+    }
+    eprintln!("{line}用 nianbao --help 或 nianbao <子命令> --help 查看用法");
     ExitCode::from(2)
 }

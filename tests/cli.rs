@@ -39,7 +39,7 @@ fn help_is_chinese_throughout() {
 
 #[test]
 fn usage_errors_name_what_is_wrong() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["check", "--bogus"], "错误：无法识别的参数：--bogus。"),
         (
             &["check", "--format", "xml", "x.xlsx"],
@@ -47,6 +47,20 @@ fn usage_errors_name_what_is_wrong() {
         ),
         (&["merge", "x"], "错误：缺少必需的参数：--output <OUTPUT>。"),
         (&["frob"], "：frob。"),
+        // Our own reason for a value, clap's ranges in Chinese, its suggestions kept.
+        (
+            &["template", "--format", "2020", "-o", "x.xlsx"],
+            "值“2020”：格式应为 2019 或 2021，而不是“2020”。",
+        ),
+        (
+            &["template", "--year", "1999", "-o", "x.xlsx"],
+            "值“1999”：应在 2000 到 2100 之间。",
+        ),
+        (
+            &["merge", "x", "-o", "y.xlsx", "--yaer", "2024"],
+            "无法识别的参数：--yaer。是不是 --year？",
+        ),
+        (&["chek", "x"], "：chek。是不是 check？"),
     ];
     for (args, want) in cases {
         let out = nianbao(args);

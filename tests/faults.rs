@@ -86,3 +86,19 @@ fn a_parsers_long_message_is_cut_short() {
     assert!(message.chars().count() < 300, "{message}");
     assert!(message.contains("读取：xxx") && message.contains("x…。"), "{message}");
 }
+
+#[test]
+fn parser_messages_are_explained_by_what_they_mean() {
+    let said = |detail: &str| {
+        nianbao::ErrorKind::Corrupt {
+            kind: "xlsx",
+            detail: detail.into(),
+        }
+        .to_string()
+    };
+    // A part missing is not bad XML, though its name ends in .xml.
+    assert!(said("File not found 'xl/worksheets/sheet2.xml'").contains("读取：文件中缺少必需的组成部分（技术信息："));
+    assert!(said("Unexpected end of xml, expecting '</sheetData>'").contains("读取：文件不完整，结尾缺失"));
+    // A quoted name is the file's, not the parser's: a sheet called “crc” explains nothing.
+    assert!(said("Worksheet 'crc' not found").contains("读取：Worksheet 'crc' not found。"));
+}
