@@ -122,6 +122,20 @@ pub fn check(report: &Report) -> Vec<Finding> {
             cells: Vec::new(),
         });
     }
+    if !report.source.hidden_sheets.is_empty() {
+        out.push(Finding {
+            rule: "HIDDEN_SHEETS",
+            severity: Severity::Warning,
+            cell: String::new(),
+            sheet: None,
+            a1: None,
+            message: format!(
+                "可见的工作表中没有年报表格，已从隐藏的工作表“{}”中读取；请确认这是本年度要报送的报表",
+                report.source.hidden_sheets.join("”“")
+            ),
+            cells: Vec::new(),
+        });
+    }
     if report.year == 0 {
         out.push(Finding {
             rule: "YEAR_UNKNOWN",

@@ -143,6 +143,10 @@ pub struct Source {
     pub year_from: String,
     /// How the layout was decided: `names`, `labels`, `year`, `option`.
     pub format_from: String,
+    /// The hidden worksheets the tables were read from, when the visible sheets hold none (left
+    /// out of the JSON when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden_sheets: Vec<String>,
 }
 
 /// How bad a finding is.

@@ -362,7 +362,14 @@ fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind,
         // no report at all and hidden ones do, the hidden ones are the report.
         Err(ErrorKind::NoTables) if kind.is_workbook() => {
             let all = workbook::read_all_sheets(bytes, kind, &options.limits)?;
-            Ok((kind, extract::extract(&all, &name, options)?))
+            let mut report = extract::extract(&all, &name, options)?;
+            report.source.hidden_sheets = all
+                .grids
+                .iter()
+                .filter(|g| !document.grids.iter().any(|v| v.name == g.name))
+                .map(|g| g.name.clone())
+                .collect();
+            Ok((kind, report))
         }
         // A PDF whose text is a report but whose tables were not found: they are drawn without
         // vertical rules (a 三线表), which the PDF reader cannot take apart into columns.
