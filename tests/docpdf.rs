@@ -6,28 +6,13 @@
 //! report sees: every cell's number, the agency and year, the findings that must be reported; no
 //! other error may be.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use nianbao::model::Severity;
 use nianbao::read::{read_path, Options};
-use serde_json::Value as Json;
 
-/// What is compared, one kind of difference each: a file in [`KNOWN`] may differ only in the
-/// aspects listed for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Aspect {
-    /// The file is refused.
-    Read,
-    Agency,
-    Year,
-    Format,
-    /// Some cell's number.
-    Cells,
-    /// A finding missing or an unexpected error.
-    Findings,
-}
+mod common;
 
-use Aspect::*;
+use common::Aspect;
 
 /// Files still read wrongly, in which aspects and why. The test fails when one of them reads right
 /// in an aspect listed (then it leaves this list) as well as when any file goes wrong in another
@@ -35,95 +20,11 @@ use Aspect::*;
 /// year, a tracked move and hidden text in Word) read right.
 const KNOWN: &[(&str, &[Aspect], &str)] = &[];
 
-fn cases() -> Vec<(PathBuf, Json)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docpdf");
-    let mut out: Vec<(PathBuf, Json)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "docx" || e == "pdf" || e == "html"))
-        .map(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().to_string();
-            let intended = std::fs::read_to_string(dir.join(format!("{stem}.intended.json"))).unwrap();
-            (p, serde_json::from_str(&intended).unwrap())
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-/// Everything about one file that differs from what is intended, by aspect.
-fn differences(path: &Path, intended: &Json) -> Vec<(Aspect, String)> {
-    let report = match read_path(path, &Options::default()) {
-        Ok(r) => r,
-        Err(e) => return vec![(Read, format!("not read: {e}"))],
-    };
-    let mut bad = Vec::new();
-    for (aspect, key, got) in [
-        (Agency, "agency", Json::from(report.agency.clone())),
-        (Year, "year", Json::from(report.year)),
-        (Format, "format", Json::from(report.format.code())),
-    ] {
-        if got != intended[key] {
-            bad.push((aspect, format!("{key}: got {got}, want {}", intended[key])));
-        }
-    }
-    for (code, want) in intended["cells"].as_object().unwrap() {
-        let got = report.get(code);
-        let same = match (got, want.as_f64()) {
-            (Some(a), Some(b)) => (a - b).abs() < 1e-6,
-            (None, None) => true,
-            _ => false,
-        };
-        if !same {
-            bad.push((Cells, format!("{code}: got {got:?}, want {want}")));
-        }
-    }
-    let findings: Vec<(String, Severity)> = nianbao::check::check(&report)
-        .into_iter()
-        .map(|f| (format!("{} {}", f.rule, f.cell), f.severity))
-        .collect();
-    let expected: Vec<&str> = intended["expect"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e.as_str().unwrap())
-        .collect();
-    for e in &expected {
-        if !findings.iter().any(|(f, _)| f.starts_with(e)) {
-            bad.push((Findings, format!("finding {e} not reported")));
-        }
-    }
-    for (f, severity) in &findings {
-        if *severity == Severity::Error && !expected.iter().any(|e| f.starts_with(e)) {
-            bad.push((Findings, format!("unexpected error {f}")));
-        }
-    }
-    bad
-}
-
 #[test]
 fn word_documents_and_their_pdfs_read_as_printed() {
-    let cases = cases();
+    let cases = common::intended_cases("docpdf", &["docx", "pdf", "html"]);
     assert!(cases.len() >= 18, "{} files", cases.len());
-    let mut wrong = Vec::new();
-    for (path, intended) in &cases {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let diffs = differences(path, intended);
-        let known: &[Aspect] = KNOWN.iter().find(|(k, _, _)| *k == name).map_or(&[], |(_, a, _)| a);
-        let unexpected: Vec<&str> = diffs
-            .iter()
-            .filter(|(a, _)| !known.contains(a))
-            .map(|(_, d)| d.as_str())
-            .collect();
-        if !unexpected.is_empty() {
-            wrong.push(format!("{name}:\n    {}", unexpected.join("\n    ")));
-        }
-        for aspect in known {
-            if !diffs.iter().any(|(a, _)| a == aspect) {
-                wrong.push(format!("{name}: {aspect:?} reads right now; take it out of KNOWN"));
-            }
-        }
-    }
+    let wrong = common::compare_all(&cases, KNOWN);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 

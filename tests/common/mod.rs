@@ -8,6 +8,8 @@ use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use nianbao::model::Severity;
+use nianbao::read::{read_path, Options};
 
 use nianbao::serve::{Limits, Server, Stopper};
 use serde_json::Value as Json;
@@ -259,4 +261,113 @@ pub fn set_modified(path: &Path, when: SystemTime) {
         .unwrap()
         .set_modified(when)
         .unwrap();
+}
+
+/// What is compared between a file and its `NAME.intended.json` (fixtures/agency, fixtures/docpdf):
+/// one kind of difference each; a test's list of files still read wrongly names the aspects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aspect {
+    /// The file is refused.
+    Read,
+    Agency,
+    Year,
+    Format,
+    /// Some cell's number.
+    Cells,
+    /// A finding missing or an unexpected error.
+    Findings,
+}
+
+/// The inputs of a fixture folder with one of `extensions`, each with its intended reading.
+pub fn intended_cases(dir: &str, extensions: &[&str]) -> Vec<(PathBuf, Json)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
+    let mut out: Vec<(PathBuf, Json)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| extensions.iter().any(|x| e == *x)))
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+            let intended = std::fs::read_to_string(dir.join(format!("{stem}.intended.json"))).unwrap();
+            (p, serde_json::from_str(&intended).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Everything about one file that differs from what is intended, by aspect.
+pub fn differences(path: &Path, intended: &Json) -> Vec<(Aspect, String)> {
+    let report = match read_path(path, &Options::default()) {
+        Ok(r) => r,
+        Err(e) => return vec![(Aspect::Read, format!("not read: {e}"))],
+    };
+    let mut bad = Vec::new();
+    for (aspect, key, got) in [
+        (Aspect::Agency, "agency", Json::from(report.agency.clone())),
+        (Aspect::Year, "year", Json::from(report.year)),
+        (Aspect::Format, "format", Json::from(report.format.code())),
+    ] {
+        if got != intended[key] {
+            bad.push((aspect, format!("{key}: got {got}, want {}", intended[key])));
+        }
+    }
+    for (code, want) in intended["cells"].as_object().unwrap() {
+        let got = report.get(code);
+        let same = match (got, want.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-6,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            bad.push((Aspect::Cells, format!("{code}: got {got:?}, want {want}")));
+        }
+    }
+    let findings: Vec<(String, Severity)> = nianbao::check::check(&report)
+        .into_iter()
+        .map(|f| (format!("{} {}", f.rule, f.cell), f.severity))
+        .collect();
+    let expected: Vec<&str> = intended["expect"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    for e in &expected {
+        if !findings.iter().any(|(f, _)| f.starts_with(e)) {
+            bad.push((Aspect::Findings, format!("finding {e} not reported")));
+        }
+    }
+    for (f, severity) in &findings {
+        if *severity == Severity::Error && !expected.iter().any(|e| f.starts_with(e)) {
+            bad.push((Aspect::Findings, format!("unexpected error {f}")));
+        }
+    }
+    bad
+}
+
+/// Compares every case; returns what is wrong: a difference in an aspect not listed for its file
+/// in `known` (file, aspects, why), or a listed aspect that reads right now (the entry must go).
+pub fn compare_all(cases: &[(PathBuf, Json)], known: &[(&str, &[Aspect], &str)]) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (path, intended) in cases {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let diffs = differences(path, intended);
+        let listed: &[Aspect] = known.iter().find(|(k, _, _)| *k == name).map_or(&[], |(_, a, _)| a);
+        let unexpected: Vec<&str> = diffs
+            .iter()
+            .filter(|(a, _)| !listed.contains(a))
+            .map(|(_, d)| d.as_str())
+            .collect();
+        if !unexpected.is_empty() {
+            wrong.push(format!("{name}:\n    {}", unexpected.join("\n    ")));
+        }
+        for aspect in listed {
+            if !diffs.iter().any(|(a, _)| a == aspect) {
+                wrong.push(format!(
+                    "{name}: {aspect:?} reads right now; take it out of the known list"
+                ));
+            }
+        }
+    }
+    wrong
 }
