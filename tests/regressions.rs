@@ -68,3 +68,10 @@ fn every_regression_input_is_read_or_refused_cleanly_and_quickly() {
         }
     }
 }
+
+#[test]
+fn a_billion_spaces_in_a_cell_never_closed_are_refused_before_calamine_reads_them() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/regressions/ods-billion-spaces-unclosed-cell.ods");
+    let e = nianbao::read::read_path(&path, &nianbao::read::Options::default()).unwrap_err();
+    assert_eq!(e.code(), "TOO_LARGE", "{e}");
+}

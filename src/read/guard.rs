@@ -561,10 +561,14 @@ pub fn ods(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
             },
             _ => {}
         }
-        if let Some(t) = &table {
-            if total.saturating_add(t.held()) > budget {
-                return Err(too_large("", total.saturating_add(t.held()), limits));
-            }
+        // The cell being read counts too: calamine has built its text (a billion spaces of one
+        // `text:s`) before it meets a damaged end.
+        let open = cell.as_ref().map_or(0, |c| c.text.saturating_mul(c.repeats));
+        let held = total
+            .saturating_add(table.as_ref().map_or(0, OdsTable::held))
+            .saturating_add(open);
+        if held > budget {
+            return Err(too_large("", held, limits));
         }
         buf.clear();
     }
