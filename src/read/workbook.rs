@@ -54,16 +54,28 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
         .into_iter()
         .map(|(name, cells, merged)| sheet_grid(&name, cells, &merged))
         .collect();
-    let sheet_names: Vec<&str> = grids.iter().map(|g: &Grid| g.name.as_str()).collect();
     // Our template's cell names lead straight to each value. Once one of them is broken (`#REF!`:
     // its row or its sheet was deleted) the layout has been changed by hand, and the names are set
     // aside: the labels are read instead, like any agency's own workbook, rather than leaving that
     // value out.
-    let intact = names_intact(&names, &sheet_names);
-    let names = names
-        .iter()
+    let parsed: Vec<(String, Option<Location>)> = names
+        .into_iter()
+        .map(|(name, formula)| {
+            let at = parse_reference(&formula);
+            (name, at)
+        })
+        .collect();
+    let ours = || {
+        parsed
+            .iter()
+            .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
+    };
+    let intact = ours().next().is_some()
+        && ours().all(|(_, at)| at.as_ref().is_some_and(|at| grids.iter().any(|g| g.name == at.sheet)));
+    let names = parsed
+        .into_iter()
         .filter(|(name, _)| intact || !name.starts_with(super::extract::NAME_PREFIX))
-        .filter_map(|(name, formula)| Some((name.clone(), parse_reference(formula)?)))
+        .filter_map(|(name, at)| Some((name, at?)))
         .collect();
     Ok(Document {
         grids,
@@ -96,9 +108,12 @@ fn sheets(
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?;
             // Our own templates are read by their cell names; their merged ranges (a second pass
             // over each sheet's XML) are not needed.
-            let sheet_names = wb.sheet_names();
-            let sheet_names: Vec<&str> = sheet_names.iter().map(String::as_str).collect();
-            let named = names_intact(wb.defined_names(), &sheet_names);
+            let ours = || {
+                wb.defined_names()
+                    .iter()
+                    .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
+            };
+            let named = ours().next().is_some() && ours().all(|(_, formula)| !formula.contains("#REF"));
             for name in worksheets(&wb, which) {
                 let mut cells = Vec::new();
                 let damaged = |e: calamine::XlsxError| ErrorKind::SheetCorrupt {
@@ -107,14 +122,27 @@ fn sheets(
                 };
                 let mut uncached = Vec::new();
                 let mut reader = wb.worksheet_cells_reader(&name).map_err(damaged)?;
-                while let Some(cell) = reader.next_cell_with_formula().map_err(damaged)? {
-                    let (r, c) = cell.pos;
-                    match (text_of_ref(&cell.value), cell.formula) {
-                        (Some(value), _) => cells.push((r, c, value)),
-                        (None, Some(formula)) => uncached.push(((r, c), formula)),
-                        (None, None) => continue,
+                if named {
+                    // Our template comes back from Excel or WPS with every formula's result
+                    // saved, and is read by its names: its formulas' text (a check formula on
+                    // every row) is not needed.
+                    while let Some(cell) = reader.next_cell().map_err(damaged)? {
+                        let (r, c) = cell.get_position();
+                        if let Some(value) = text_of_ref(cell.get_value()) {
+                            cells.push((r, c, value));
+                            limits.check_cells(cells.len(), &name)?;
+                        }
                     }
-                    limits.check_cells(cells.len() + uncached.len(), &name)?;
+                } else {
+                    while let Some(cell) = reader.next_cell_with_formula().map_err(damaged)? {
+                        let (r, c) = cell.pos;
+                        match (text_of_ref(&cell.value), cell.formula) {
+                            (Some(value), _) => cells.push((r, c, value)),
+                            (None, Some(formula)) => uncached.push(((r, c), formula)),
+                            (None, None) => continue,
+                        }
+                        limits.check_cells(cells.len() + uncached.len(), &name)?;
+                    }
                 }
                 drop(reader);
                 work_out(&mut cells, &uncached);
@@ -198,14 +226,6 @@ where
         sheets.push((name, cells, merged));
     }
     Ok(sheets)
-}
-
-/// Whether the workbook is our template with every cell name (`NB.…`) intact: each one names a
-/// single cell of a sheet the workbook has.
-fn names_intact(names: &[DefinedName], sheets: &[&str]) -> bool {
-    let ours = || names.iter().filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
-    ours().next().is_some()
-        && ours().all(|(_, formula)| parse_reference(formula).is_some_and(|at| sheets.contains(&at.sheet.as_str())))
 }
 
 /// The worksheets to read, in workbook order: the visible ones (all of them if none is visible),
