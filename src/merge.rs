@@ -197,6 +197,10 @@ pub struct Merged {
     pub unexpected: Vec<String>,
     /// Agencies with more than one file.
     pub duplicates: Vec<Duplicate>,
+    /// Files found in the folders and not taken, with the reason (a zip, a picture), as
+    /// [`crate::read::collect_noting`] lists them: set by the caller, shown in 报送情况 and the JSON
+    /// so that a return sent in such a file is seen.
+    pub passed_over: Vec<crate::read::PassedOver>,
     spill: Spill,
 }
 
@@ -243,6 +247,7 @@ pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + 
         missing,
         unexpected,
         duplicates,
+        passed_over: Vec::new(),
         spill,
     })
 }
@@ -652,6 +657,12 @@ impl Merged {
                 "duplicates".into(),
                 serde_json::to_value(&self.duplicates).unwrap_or_default(),
             );
+            let passed: Vec<serde_json::Value> = self
+                .passed_over
+                .iter()
+                .map(|(file, reason)| serde_json::json!({"file": file.display().to_string(), "reason": reason}))
+                .collect();
+            m.insert("passed_over".into(), passed.into());
         }
         let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
         s.push('\n');

@@ -563,10 +563,20 @@ fn returns_in_kinds_not_read_are_listed_never_dropped() {
     std::fs::write(dir.path().join("区水务局.zip"), b"PK\x05\x06").unwrap();
     std::fs::write(dir.path().join("~$平潭综合实验区.xlsx"), b"lock").unwrap();
     let out = tempfile::tempdir().unwrap();
-    let run = merge_cli(dir.path(), &out.path().join("汇总.xlsx"), &[]);
+    let json = out.path().join("汇总.json");
+    let run = merge_cli(
+        dir.path(),
+        &out.path().join("汇总.xlsx"),
+        &["--json".as_ref(), json.as_ref()],
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("汇总 2 份：计入 1，重复 0，无法读取 1"), "{stderr}");
+    let v: Json = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let passed = v["passed_over"].as_array().unwrap();
+    assert_eq!(passed.len(), 1, "{passed:?}");
+    assert!(passed[0]["file"].as_str().unwrap().ends_with("区水务局.zip"));
+    assert_eq!(passed[0]["reason"], "压缩包：请先解压，把其中的报表放进文件夹");
     assert!(
         stderr.contains("区民政局.doc”：这是旧版 Word 文档（.doc 或 .wps），本工具不读取这种格式"),
         "{stderr}"
@@ -578,6 +588,13 @@ fn returns_in_kinds_not_read_are_listed_never_dropped() {
     );
     // Lock files are noise: not listed.
     assert!(!stderr.contains("~$"), "{stderr}");
+    // In the summary's 报送情况 too, where the office looks for every return.
+    let rows = sheet(&out.path().join("汇总.xlsx"), "报送情况");
+    let zip = rows.iter().find(|r| r[4].ends_with("区水务局.zip")).unwrap();
+    assert_eq!(
+        (zip[1].as_str(), zip[3].as_str(), zip[9].as_str()),
+        ("区水务局", "未读取（跳过）", "压缩包：请先解压，把其中的报表放进文件夹")
+    );
 }
 
 #[test]

@@ -87,7 +87,8 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     if let Ok(style) = ProgressStyle::with_template("读取 {bar:40} {pos}/{len} 份 {elapsed}") {
         bar.set_style(style);
     }
-    let merged = merge(&inputs, &options, &|| bar.inc(1))?;
+    let mut merged = merge(&inputs, &options, &|| bar.inc(1))?;
+    merged.passed_over = passed;
     bar.finish_and_clear();
     let mut outputs = vec![args.output.clone()];
     let previous = if args.previous.is_empty() {
@@ -132,7 +133,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     {
         eprintln!("  “{}”：{}", e.file.display(), e.reason.as_deref().unwrap_or_default());
     }
-    super::passed_over(&passed);
+    super::passed_over(&merged.passed_over);
     if !merged.missing.is_empty() {
         let names: Vec<&str> = merged.missing.iter().map(|m| m.name.as_str()).collect();
         eprintln!("  未报送（{} 个）：{}", names.len(), names.join("、"));

@@ -414,6 +414,19 @@ fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::resul
             }
         }
     }
+    // Files in the folders that were not taken (a zip, a picture): a return may hide in one.
+    for (file, reason) in &merged.passed_over {
+        row += 1;
+        ws.write_number_with_format(row, 0, row as f64, &styles.number)?;
+        let name = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        ws.write_string_with_format(row, 1, name, &styles.text)?;
+        ws.write_string_with_format(row, 3, "未读取（跳过）", &styles.bad)?;
+        ws.write_string_with_format(row, 4, file.display().to_string(), &styles.text)?;
+        ws.write_string_with_format(row, 9, reason, &styles.bad)?;
+    }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, row.max(1), heads.len() as u16 - 1)?;
     Ok(())
