@@ -89,6 +89,53 @@ fn main() -> ExitCode {
 /// and version flags' lines, defaults and possible values in English; here they are replaced, for
 /// the command and each subcommand.
 fn chinese(cmd: ClapCommand) -> ClapCommand {
+    chinese_under(cmd, "")
+}
+
+/// The names that stand for an argument's value in the help (`--year <年度>`), by the field's
+/// name clap would show.
+const VALUE_NAMES: &[(&str, &str)] = &[
+    ("FILES", "文件或文件夹"),
+    ("A", "文件甲"),
+    ("B", "文件乙"),
+    ("OUTPUT", "输出文件"),
+    ("OUT_DIR", "输出文件夹"),
+    ("XLSX", "工作簿"),
+    ("JSON", "JSON文件"),
+    ("CSV", "CSV文件"),
+    ("ROSTER", "名单"),
+    ("PREVIOUS", "上年报告"),
+    ("DIR_OR_FILES", "上年报告"),
+    ("AGENCY", "单位名称"),
+    ("NAME", "单位名称"),
+    ("YEAR", "年度"),
+    ("FORMAT", "格式"),
+    ("TO", "格式"),
+    ("PORT", "端口"),
+    ("MB", "MB"),
+    ("N", "个数"),
+    ("MAX_FILES", "个数"),
+    ("MAX_FILE_MB", "MB"),
+    ("MAX_TOTAL_MB", "MB"),
+];
+
+/// [`chinese`] for a command under `parent` (`nianbao `), whose usage line names it in full.
+fn chinese_under(cmd: ClapCommand, parent: &str) -> ClapCommand {
+    let cmd = cmd.mut_args(|a| {
+        let names: Vec<String> = a
+            .get_value_names()
+            .map(|names| names.iter().map(|n| n.to_string()).collect())
+            .unwrap_or_else(|| vec![a.get_id().as_str().to_uppercase()]);
+        let chinese: Vec<&str> = names
+            .iter()
+            .filter_map(|n| VALUE_NAMES.iter().find(|(en, _)| en == n).map(|(_, zh)| *zh))
+            .collect();
+        if a.get_action().takes_values() && chinese.len() == names.len() {
+            a.value_names(chinese)
+        } else {
+            a
+        }
+    });
     let mut cmd = cmd
         .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
         .subcommand_help_heading("子命令")
@@ -130,9 +177,18 @@ fn chinese(cmd: ClapCommand) -> ClapCommand {
             a
         }
     });
+    let path = format!("{parent}{} ", cmd.get_name());
+    let usage = cmd.render_usage().to_string();
+    let usage = usage
+        .trim_start_matches("Usage:")
+        .trim()
+        .replacen(cmd.get_name(), path.trim_end(), 1)
+        .replace("[OPTIONS]", "[选项]")
+        .replace("[COMMAND]", "[子命令]");
+    cmd = cmd.override_usage(usage);
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in names {
-        cmd = cmd.mut_subcommand(name, chinese);
+        cmd = cmd.mut_subcommand(name, |sub| chinese_under(sub, &path));
     }
     cmd
 }

@@ -32,6 +32,11 @@ fn help_is_chinese_throughout() {
             assert!(!help.contains(english), "{args:?} says {english:?}:\n{help}");
         }
     }
+    let merge = String::from_utf8(nianbao(&["merge", "--help"]).stdout).unwrap();
+    assert!(
+        merge.contains("用法：nianbao merge [选项] --output <输出文件> <文件或文件夹>..."),
+        "{merge}"
+    );
     let check = String::from_utf8(nianbao(&["check", "--help"]).stdout).unwrap();
     assert!(check.contains("可选：text（便于阅读的文字）、json"), "{check}");
     assert!(check.contains("单个输入文件的大小上限（MB）。默认：100"), "{check}");
@@ -43,9 +48,9 @@ fn usage_errors_name_what_is_wrong() {
         (&["check", "--bogus"], "错误：无法识别的参数：--bogus。"),
         (
             &["check", "--format", "xml", "x.xlsx"],
-            "错误：参数值无效：--format <FORMAT>，值“xml”（可选：text、json）。",
+            "错误：参数值无效：--format <格式>，值“xml”（可选：text、json）。",
         ),
-        (&["merge", "x"], "错误：缺少必需的参数：--output <OUTPUT>。"),
+        (&["merge", "x"], "错误：缺少必需的参数：--output <输出文件>。"),
         (&["frob"], "：frob。"),
         // Our own reason for a value, clap's ranges in Chinese, its suggestions kept.
         (
