@@ -675,3 +675,31 @@ fn a_template_whose_names_were_broken_by_hand_is_read_by_its_labels() {
         }
     }
 }
+
+#[test]
+fn a_template_filled_by_a_program_with_formulas_saved_without_results_reads_them() {
+    // A script fills our template's totals with =SUM(…) and saves no results (openpyxl does so):
+    // the total is worked out, not read as blank.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workbooks/2024-pingtan-zone.xlsx");
+    let report = read_path(&path, &Options::default()).unwrap();
+    let filled = nianbao::write::xlsx::filled(&report, &[], "").unwrap();
+    let at = Format::F2021.cell_index("t3.new.total").unwrap();
+    assert!(report.cells[at].is_some());
+    let edited = bytes::rezip(&filled, |name, bytes| {
+        let xml = String::from_utf8(bytes).unwrap();
+        if !xml.contains(r#"<c r="J5" s="12"><v>"#) || !name.starts_with("xl/worksheets/") {
+            return xml.into_bytes();
+        }
+        let start = xml.find(r#"<c r="J5" s="12"><v>"#).unwrap();
+        let end = xml[start..].find("</c>").unwrap() + start + 4;
+        format!(
+            "{}<c r=\"J5\" s=\"12\"><f>SUM(D5:I5)</f></c>{}",
+            &xml[..start],
+            &xml[end..]
+        )
+        .into_bytes()
+    });
+    let again = read_bytes(&edited, "程序填的模板.xlsx", &Options::default()).unwrap();
+    assert_eq!(again.source.format_from, "names");
+    assert_eq!(again.get("t3.new.total"), report.get("t3.new.total"));
+}

@@ -58,13 +58,7 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
     // its row or its sheet was deleted) the layout has been changed by hand, and the names are set
     // aside: the labels are read instead, like any agency's own workbook, rather than leaving that
     // value out.
-    let parsed: Vec<(String, Option<Location>)> = names
-        .into_iter()
-        .map(|(name, formula)| {
-            let at = parse_reference(&formula);
-            (name, at)
-        })
-        .collect();
+    let parsed = names;
     let ours = || {
         parsed
             .iter()
@@ -88,7 +82,8 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
 /// A sheet's name, non-empty cells and merged ranges.
 type Sheet = (String, Vec<(u32, u32, CellText)>, Vec<Dimensions>);
 /// A defined name and what it refers to.
-type DefinedName = (String, String);
+/// A defined name and the cell it points at (`None`: not a single cell, or broken: `#REF!`).
+type DefinedName = (String, Option<Location>);
 
 /// The visible sheets and the defined names, through calamine.
 fn sheets(
@@ -114,6 +109,9 @@ fn sheets(
                     .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
             };
             let named = ours().next().is_some() && ours().all(|(_, formula)| !formula.contains("#REF"));
+            let parsed_names = parsed(wb.defined_names());
+            // Where our template's names point, worked out once a file if a sheet needs it.
+            let mut targets: Option<HashMap<String, HashSet<(u32, u32)>>> = None;
             for name in worksheets(&wb, which) {
                 let mut cells = Vec::new();
                 let damaged = |e: calamine::XlsxError| ErrorKind::SheetCorrupt {
@@ -121,17 +119,20 @@ fn sheets(
                     detail: e.to_string(),
                 };
                 let mut uncached = Vec::new();
+                // Our template comes back from Excel or WPS with every formula's result saved, and
+                // is read by its names: its formulas' text (a check formula on every row) is not
+                // needed — unless a named cell has no value (a program filled the template and
+                // saved its totals' formulas without results); then the sheet is read again for it.
+                let mut valueless = Vec::new();
                 let mut reader = wb.worksheet_cells_reader(&name).map_err(damaged)?;
                 if named {
-                    // Our template comes back from Excel or WPS with every formula's result
-                    // saved, and is read by its names: its formulas' text (a check formula on
-                    // every row) is not needed.
                     while let Some(cell) = reader.next_cell().map_err(damaged)? {
                         let (r, c) = cell.get_position();
-                        if let Some(value) = text_of_ref(cell.get_value()) {
-                            cells.push((r, c, value));
-                            limits.check_cells(cells.len(), &name)?;
+                        match text_of_ref(cell.get_value()) {
+                            Some(value) => cells.push((r, c, value)),
+                            None => valueless.push((r, c)),
                         }
+                        limits.check_cells(cells.len() + valueless.len(), &name)?;
                     }
                 } else {
                     while let Some(cell) = reader.next_cell_with_formula().map_err(damaged)? {
@@ -145,6 +146,21 @@ fn sheets(
                     }
                 }
                 drop(reader);
+                // A styled blank cell has no value either; only one our names point at matters.
+                let named_blank = named && !valueless.is_empty() && {
+                    let targets = targets.get_or_insert_with(|| name_targets(&parsed_names));
+                    targets
+                        .get(&name)
+                        .is_some_and(|cells| valueless.iter().any(|cell| cells.contains(cell)))
+                };
+                if named_blank {
+                    let mut reader = wb.worksheet_cells_reader(&name).map_err(damaged)?;
+                    while let Some(cell) = reader.next_cell_with_formula().map_err(damaged)? {
+                        if let (DataRef::Empty, Some(formula)) = (&cell.value, cell.formula) {
+                            uncached.push((cell.pos, formula));
+                        }
+                    }
+                }
                 work_out(&mut cells, &uncached);
                 let merged = if named {
                     Vec::new()
@@ -153,21 +169,21 @@ fn sheets(
                 };
                 sheets.push((name, cells, merged));
             }
-            wb.defined_names().to_vec()
+            parsed_names
         }
         InputKind::Xls => {
             let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| corrupt(e.to_string()))?;
             sheets = whole_sheets(&mut wb, limits, which, |wb, name| {
                 wb.merge_cells_by_sheet_name(name).unwrap_or_default()
             })?;
-            wb.defined_names().to_vec()
+            parsed(wb.defined_names())
         }
         InputKind::Ods => {
             // calamine does not report merged ranges of ods files: a merged label then sits in its
             // top-left cell only, which the matcher handles.
             let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?;
             sheets = whole_sheets(&mut wb, limits, which, |_, _| Vec::new())?;
-            wb.defined_names().to_vec()
+            parsed(wb.defined_names())
         }
         InputKind::Text | InputKind::Html | InputKind::Docx | InputKind::Pdf => {
             return Err(corrupt("不是工作簿".into()))
@@ -226,6 +242,24 @@ where
         sheets.push((name, cells, merged));
     }
     Ok(sheets)
+}
+
+/// The cells our template's names (`NB.…`) point at, by sheet.
+fn name_targets(names: &[DefinedName]) -> HashMap<String, HashSet<(u32, u32)>> {
+    let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::default();
+    let ours = names.iter().filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
+    for at in ours.filter_map(|(_, at)| at.as_ref()) {
+        out.entry(at.sheet.clone()).or_default().insert((at.row, at.col));
+    }
+    out
+}
+
+/// A workbook's defined names, each parsed once.
+fn parsed(names: &[(String, String)]) -> Vec<DefinedName> {
+    names
+        .iter()
+        .map(|(name, formula)| (name.clone(), parse_reference(formula)))
+        .collect()
 }
 
 /// The worksheets to read, in workbook order: the visible ones (all of them if none is visible),
