@@ -16,6 +16,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod date;
 pub mod error;
 pub mod format;
 pub mod merge;

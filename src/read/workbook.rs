@@ -16,6 +16,7 @@ use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, 
 
 use super::formula::{self, Operand};
 use super::{guard, Document, Grid, GridCell, InputKind, Limits};
+use crate::date;
 use crate::error::ErrorKind;
 use crate::model::{format_number, Location};
 
@@ -330,16 +331,7 @@ fn date_cell(serial: f64) -> CellText {
 
 /// `2024-01-05` for serial 45296 (days since 1899-12-30; the time of day left out).
 fn date_text(serial: f64) -> String {
-    // Howard Hinnant's civil_from_days, from days since 1970-01-01.
-    let z = serial.floor() as i64 - 25_569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = date::civil_from_days(date::days_from_serial(serial.floor() as i64));
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -349,13 +341,6 @@ fn iso_serial(iso: &str) -> Option<f64> {
     let date = iso.get(..10)?;
     let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
     let time: f64 = iso
         .get(11..)
         .map(|t| {
@@ -366,7 +351,7 @@ fn iso_serial(iso: &str) -> Option<f64> {
                 / 86_400.0
         })
         .unwrap_or(0.0);
-    Some((days + 25_569) as f64 + time)
+    Some(date::serial_from_days(date::days_from_civil(y, m, d)) as f64 + time)
 }
 
 /// The non-empty cells of a range calamine already holds (xls, ods).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use super::http::Reply;
 use super::Limits;
 use crate::check::FileCheck;
+use crate::date::beijing_now;
 use crate::error::ErrorKind;
 use crate::format::Format;
 use crate::merge::{merge, Entry, MergeOptions, Merged, Standing};
@@ -510,34 +511,14 @@ fn checks(merged: &Merged, base: &Path) -> Vec<(FileCheck, Option<crate::model::
         .collect()
 }
 
-/// The date and time now in Beijing (UTC+8): year, month, day, hour, minute, second.
-fn beijing_now() -> (i32, u8, u8, u8, u8, u8) {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs()
-        + 8 * 3600;
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    let s = secs % 86_400;
-    (year, month, day, (s / 3600) as u8, (s / 60 % 60) as u8, (s % 60) as u8)
-}
-
 fn year_now() -> i32 {
-    beijing_now().0
+    beijing_now().0 as i32
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{beijing_now, clean_name};
+    use super::clean_name;
+    use crate::date::beijing_now;
 
     #[test]
     fn names_stay_inside() {
