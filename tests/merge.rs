@@ -57,6 +57,16 @@ fn copy_with_times() -> tempfile::TempDir {
     dir
 }
 
+/// The files (as `rel` names them) of the merge's entries with status `s`.
+fn files_with(merged: &nianbao::merge::Merged, s: Status, rel: &dyn Fn(&Path) -> String) -> BTreeSet<String> {
+    merged
+        .entries
+        .iter()
+        .filter(|e| e.status == s)
+        .map(|e| rel(&e.file))
+        .collect()
+}
+
 fn names(list: &Json) -> BTreeSet<String> {
     list.as_array()
         .unwrap()
@@ -85,14 +95,7 @@ fn the_district_adds_up() {
         ..MergeOptions::default()
     };
     let merged = merge(&inputs, &options, &|| {}).unwrap();
-    let with = |s: Status| -> BTreeSet<String> {
-        merged
-            .entries
-            .iter()
-            .filter(|e| e.status == s)
-            .map(|e| rel(&e.file))
-            .collect()
-    };
+    let with = |s: Status| files_with(&merged, s, &rel);
     assert_eq!(with(Status::Counted), names(&exp["counted"]));
     assert_eq!(with(Status::Unreadable), names(&exp["unreadable"]));
     assert_eq!(with(Status::Superseded), names(&exp["superseded"]));
@@ -463,14 +466,7 @@ fn links_to_returns_are_followed() {
         ..MergeOptions::default()
     };
     let merged = merge(&inputs, &options, &|| {}).unwrap();
-    let with = |s: Status| -> BTreeSet<String> {
-        merged
-            .entries
-            .iter()
-            .filter(|e| e.status == s)
-            .map(|e| rel(&e.file))
-            .collect()
-    };
+    let with = |s: Status| files_with(&merged, s, &rel);
     assert_eq!(with(Status::Counted), names(&expected()["counted"]));
     assert_eq!(
         with(Status::Unreadable),
