@@ -59,15 +59,8 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
     // its row or its sheet was deleted) the layout has been changed by hand, and the names are set
     // aside: the labels are read instead, like any agency's own workbook, rather than leaving that
     // value out.
-    let parsed = names;
-    let ours = || {
-        parsed
-            .iter()
-            .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
-    };
-    let intact = ours().next().is_some()
-        && ours().all(|(_, at)| at.as_ref().is_some_and(|at| grids.iter().any(|g| g.name == at.sheet)));
-    let names = parsed
+    let intact = template_names_intact(&names, |sheet| grids.iter().any(|g| g.name == sheet));
+    let names = names
         .into_iter()
         .filter(|(name, _)| intact || !name.starts_with(super::extract::NAME_PREFIX))
         .filter_map(|(name, at)| Some((name, at?)))
@@ -82,7 +75,6 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
 
 /// A sheet's name, non-empty cells and merged ranges.
 type Sheet = (String, Vec<(u32, u32, CellText)>, Vec<Dimensions>);
-/// A defined name and what it refers to.
 /// A defined name and the cell it points at (`None`: not a single cell, or broken: `#REF!`).
 type DefinedName = (String, Option<Location>);
 
@@ -104,13 +96,9 @@ fn sheets(
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?;
             // Our own templates are read by their cell names; their merged ranges (a second pass
             // over each sheet's XML) are not needed.
-            let ours = || {
-                wb.defined_names()
-                    .iter()
-                    .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
-            };
-            let named = ours().next().is_some() && ours().all(|(_, formula)| !formula.contains("#REF"));
             let parsed_names = parsed(wb.defined_names());
+            let sheet_names = wb.sheet_names();
+            let named = template_names_intact(&parsed_names, |sheet| sheet_names.iter().any(|n| n == sheet));
             // Where our template's names point, worked out once a file if a sheet needs it.
             let mut targets: Option<HashMap<String, HashSet<(u32, u32)>>> = None;
             for name in worksheets(&wb, which) {
@@ -243,6 +231,16 @@ where
         sheets.push((name, cells, merged));
     }
     Ok(sheets)
+}
+
+/// Whether the workbook is our template with every cell name (`NB.…`) intact: each one names a
+/// single cell of a sheet that `exists`.
+fn template_names_intact(names: &[DefinedName], exists: impl Fn(&str) -> bool) -> bool {
+    let mut ours = names
+        .iter()
+        .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
+        .peekable();
+    ours.peek().is_some() && ours.all(|(_, at)| at.as_ref().is_some_and(|at| exists(&at.sheet)))
 }
 
 /// The cells our template's names (`NB.…`) point at, by sheet.
