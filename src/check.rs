@@ -106,63 +106,59 @@ pub fn check(report: &Report) -> Vec<Finding> {
     }
     out.extend(crate::narrative::text_findings(report));
     if report.year > 0 && Format::for_year(report.year) != report.format {
-        out.push(Finding {
-            rule: "FORMAT_YEAR_MISMATCH",
-            severity: Severity::Warning,
-            cell: String::new(),
-            sheet: None,
-            a1: None,
-            message: format!(
+        out.push(finding(
+            "FORMAT_YEAR_MISMATCH",
+            Severity::Warning,
+            report,
+            "",
+            format!(
                 "{} 年的报告应使用 {} 格式（{}），但表格是 {} 格式",
                 report.year,
                 Format::for_year(report.year),
                 Format::for_year(report.year).layout().issued_by,
                 report.format
             ),
-            cells: Vec::new(),
-        });
+            Vec::new(),
+        ));
     }
     if !report.source.hidden_sheets.is_empty() {
-        out.push(Finding {
-            rule: "HIDDEN_SHEETS",
-            severity: Severity::Warning,
-            cell: String::new(),
-            sheet: None,
-            a1: None,
-            message: format!(
+        out.push(finding(
+            "HIDDEN_SHEETS",
+            Severity::Warning,
+            report,
+            "",
+            format!(
                 "可见的工作表中没有年报表格，已从隐藏的工作表“{}”中读取；请确认这是本年度要报送的报表",
                 report.source.hidden_sheets.join("”“")
             ),
-            cells: Vec::new(),
-        });
+            Vec::new(),
+        ));
     }
     if report.year == 0 {
-        out.push(Finding {
-            rule: "YEAR_UNKNOWN",
-            severity: Severity::Error,
-            cell: String::new(),
-            sheet: None,
-            a1: None,
-            message: "文件中没有找到报告年度（标题、封面的“报告年度”或文件名），无法核对格式，汇总时也不会计入；\
+        out.push(finding(
+            "YEAR_UNKNOWN",
+            Severity::Error,
+            report,
+            "",
+            "文件中没有找到报告年度（标题、封面的“报告年度”或文件名），无法核对格式，汇总时也不会计入；\
                       请在表格标题中写明年度（如“某某局2024年政府信息公开工作年度报告”）"
                 .to_string(),
-            cells: Vec::new(),
-        });
+            Vec::new(),
+        ));
     }
     if report.source.agency_from == "file_name" && !looks_like_agency(&report.agency) {
-        out.push(Finding {
-            rule: "AGENCY_UNKNOWN",
-            severity: Severity::Warning,
-            cell: String::new(),
-            sheet: None,
-            a1: None,
-            message: format!(
+        out.push(finding(
+            "AGENCY_UNKNOWN",
+            Severity::Warning,
+            report,
+            "",
+            format!(
                 "文件中没有找到单位名称（标题或封面的“填报单位”），暂以文件名“{}”作为单位名称；\
                  汇总时请核对，或请该单位在表格标题中写明单位名称",
                 report.agency
             ),
-            cells: Vec::new(),
-        });
+            Vec::new(),
+        ));
     }
     out.sort_by_key(|f| f.severity);
     out
