@@ -56,7 +56,7 @@ fn main() {
             black_box(hayro_only(&bytes));
         });
         let reader = median(|| {
-            black_box(nianbao::read::pdf::read(&bytes).ok());
+            black_box(nianbao::read::read_document(&bytes, &options.limits).ok());
         });
         let whole = median(|| {
             black_box(nianbao::read::read_bytes(&bytes, &path, &options).ok());

@@ -1,89 +1,16 @@
 //! Checks: every 勾稽关系 and value rule, as data, pointing at the exact cell.
 //!
-//! The arithmetic rules are rows of [`SUM_RULES`]: an equation between two sums of cell patterns,
-//! stated once and expanded over 表三's columns or rows or 表四's groups. The value rules look at
+//! The rules themselves — ids, severities, titles, and the 勾稽关系 as equations — are data in
+//! [`crate::rules`]; this module applies them to a report. The value rules look at
 //! how each cell was read ([`Reading`]) and at its kind. Every [`Finding`] names the rule, the cell
 //! most likely wrong, where it sits in the user's file, and says in Chinese what is wrong with the
 //! numbers.
 
-use std::sync::OnceLock;
+use crate::format::{short_label, Format, Kind, Table, T3_COLUMNS};
+use crate::model::{format_number, Finding, Found, Location, PlaceKind, Reading, Report, Severity, Value};
 
-use crate::format::{Format, Kind, Table, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
-use crate::model::{format_number, Finding, Location, PlaceKind, Reading, Report, Severity, Value};
-
-/// What a sum rule is expanded over: `{c}` (表三 column), `{r}` (表三 row) or `{g}` (表四 group).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Each {
-    /// Once per 表三 column; `{c}` is its code and `{scope}` reads `自然人列`.
-    T3Column,
-    /// Once per 表三 row; `{r}` is its code and `{scope}` reads `“一、本年新收…”行`.
-    T3Row,
-    /// Once per 表四 group; `{g}` is its code and `{scope}` reads `行政复议`.
-    T4Group,
-}
-
-/// An arithmetic rule: `left` (summed) must equal `right` (summed), for each instance of `each`.
-///
-/// Patterns are cell codes with placeholders: `{c}`, `{r}`, `{g}` as in [`Each`], and two that
-/// stand for several cells: `{results}` (every result row under 三、本年度办理结果 that adds up to
-/// （七）总计) and `{applicants}` (the six applicant columns).
-#[derive(Debug)]
-pub struct SumRule {
-    /// Stable rule id.
-    pub id: &'static str,
-    /// What the rule is expanded over.
-    pub each: Each,
-    /// Cells on the left.
-    pub left: &'static [&'static str],
-    /// Cells on the right.
-    pub right: &'static [&'static str],
-    /// The cell most likely wrong when the sums differ: the total.
-    pub target: &'static str,
-    /// Words for the right-hand side in the message, when it is not spelled out term by term.
-    pub right_name: Option<&'static str>,
-    /// The rule in a few Chinese words, as a check cell's heading shows it.
-    pub title: &'static str,
-}
-
-/// The 勾稽关系 of both layouts.
-pub const SUM_RULES: &[SumRule] = &[
-    SumRule {
-        id: "T3_BALANCE",
-        each: Each::T3Column,
-        left: &["t3.new.{c}", "t3.carried.{c}"],
-        right: &["t3.results_total.{c}", "t3.carry_forward.{c}"],
-        target: "t3.results_total.{c}",
-        right_name: None,
-        title: "第一项加第二项之和等于第三项加第四项之和",
-    },
-    SumRule {
-        id: "T3_RESULTS_TOTAL",
-        each: Each::T3Column,
-        left: &["t3.results_total.{c}"],
-        right: &["t3.{results}.{c}"],
-        target: "t3.results_total.{c}",
-        right_name: Some("各项办理结果之和"),
-        title: "（七）总计等于各项办理结果之和",
-    },
-    SumRule {
-        id: "T3_ROW_TOTAL",
-        each: Each::T3Row,
-        left: &["t3.{r}.total"],
-        right: &["t3.{r}.{applicants}"],
-        target: "t3.{r}.total",
-        right_name: Some("各类申请人之和"),
-        title: "总计等于各类申请人之和",
-    },
-    SumRule {
-        id: "T4_TOTAL",
-        each: Each::T4Group,
-        left: &["t4.{g}_total"],
-        right: &["t4.{g}_upheld", "t4.{g}_corrected", "t4.{g}_other", "t4.{g}_pending"],
-        target: "t4.{g}_total",
-        right_name: None,
-        title: "总计等于结果维持、结果纠正、其他结果、尚未审结之和",
-    },
-];
+pub use crate::model::FileCheck;
+use crate::rules::{self, all_equations, Each, Rule, SumRule, SUM_RULES};
 
 /// Checks one report: arithmetic, values, missing parts, layout against year.
 ///
@@ -105,17 +32,24 @@ pub fn check(report: &Report) -> Vec<Finding> {
         sums(report, rule, &mut out);
     }
     out.extend(crate::narrative::text_findings(report));
-    if report.year > 0 && Format::for_year(report.year) != report.format {
+    identity(report, &mut out);
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+/// The findings about whose report of which year this is: the layout against the year, a year or
+/// agency not found, places of the file that disagree, tables read from hidden sheets.
+fn identity(report: &Report, out: &mut Vec<Finding>) {
+    let year = report.year;
+    if let Some(year) = year.filter(|y| Format::for_year(*y) != report.format) {
         out.push(finding(
-            "FORMAT_YEAR_MISMATCH",
-            Severity::Warning,
+            rules::FORMAT_YEAR_MISMATCH,
             report,
             "",
             format!(
-                "{} 年的报告应使用 {} 格式（{}），但表格是 {} 格式",
-                report.year,
-                Format::for_year(report.year),
-                Format::for_year(report.year).layout().issued_by,
+                "{year} 年的报告应使用 {} 格式（{}），但表格是 {} 格式",
+                Format::for_year(year),
+                Format::for_year(year).layout().issued_by,
                 report.format
             ),
             Vec::new(),
@@ -123,8 +57,7 @@ pub fn check(report: &Report) -> Vec<Finding> {
     }
     if !report.source.hidden_sheets.is_empty() {
         out.push(finding(
-            "HIDDEN_SHEETS",
-            Severity::Warning,
+            rules::HIDDEN_SHEETS,
             report,
             "",
             format!(
@@ -134,22 +67,50 @@ pub fn check(report: &Report) -> Vec<Finding> {
             Vec::new(),
         ));
     }
-    if report.year == 0 {
+    if year.is_none() {
         out.push(finding(
-            "YEAR_UNKNOWN",
-            Severity::Error,
+            rules::YEAR_UNKNOWN,
             report,
             "",
-            "文件中没有找到报告年度（标题、封面的“报告年度”或文件名），无法核对格式，汇总时也不会计入；\
-                      请在表格标题中写明年度（如“某某局2024年政府信息公开工作年度报告”）"
-                .to_string(),
+            format!(
+                "文件中没有找到报告年度（封面、标题、表格标题、正文和文件名中都没有），无法核对表格是否为该年度的格式（现为 {} 格式）；\
+                 汇总时按汇总的年度计入。请在标题或封面中写明年度（如“某某局2024年政府信息公开工作年度报告”）",
+                report.format
+            ),
             Vec::new(),
         ));
     }
-    if report.source.agency_from == "file_name" && !looks_like_agency(&report.agency) {
+    for c in &report.source.conflicts {
+        let (rule, used, from) = match c.what {
+            "year" => (
+                rules::YEAR_CONFLICT,
+                report.year.map(|y| y.to_string()).unwrap_or_default(),
+                report.source.year_from,
+            ),
+            _ => (rules::AGENCY_CONFLICT, report.agency.clone(), report.source.agency_from),
+        };
+        let what = if c.what == "year" {
+            "报告年度"
+        } else {
+            "单位名称"
+        };
         out.push(finding(
-            "AGENCY_UNKNOWN",
-            Severity::Warning,
+            rule,
+            report,
+            "",
+            format!(
+                "{}写的{what}是“{}”，{}写的是“{used}”，二者不一致；已按{}的“{used}”读取，请核对",
+                c.found.name(),
+                c.value,
+                from.name(),
+                from.name()
+            ),
+            Vec::new(),
+        ));
+    }
+    if report.source.agency_from == Found::FileName && !looks_like_agency(&report.agency) {
+        out.push(finding(
+            rules::AGENCY_UNKNOWN,
             report,
             "",
             format!(
@@ -160,8 +121,6 @@ pub fn check(report: &Report) -> Vec<Finding> {
             Vec::new(),
         ));
     }
-    out.sort_by_key(|f| f.severity);
-    out
 }
 
 /// How the names of government bodies end (区财政局, 某某街道办事处, 某某镇人民政府): a file named
@@ -223,19 +182,18 @@ pub fn cross_year(report: &Report, previous: &Report) -> Vec<Finding> {
         };
         if a != b {
             out.push(finding(
-                "CROSS_YEAR_CARRY",
-                Severity::Warning,
+                rules::CROSS_YEAR_CARRY,
                 report,
                 &this,
                 format!(
-                    "表三 {}列：本年“二、上年结转” {} 与 {} 年报告“四、结转下年度继续办理” {} 不一致，相差 {}",
+                    "表三 {}列：本年“二、上年结转” {} 与{}报告“四、结转下年度继续办理” {} 不一致，相差 {}",
                     col.label,
                     format_number(a),
-                    previous.year,
+                    previous.year_text(),
                     format_number(b),
                     format_number((a - b).abs())
                 ),
-                vec![this.clone(), format!("{}年 {last}", previous.year)],
+                vec![this.clone(), format!("{} {last}", previous.year_text())],
             ));
         }
     }
@@ -243,59 +201,16 @@ pub fn cross_year(report: &Report, previous: &Report) -> Vec<Finding> {
 }
 
 /// A finding at a cell, with its sheet and address from the report.
-fn finding(
-    rule: &'static str,
-    severity: Severity,
-    report: &Report,
-    cell: &str,
-    message: String,
-    cells: Vec<String>,
-) -> Finding {
+fn finding(rule: &'static Rule, report: &Report, cell: &str, message: String, cells: Vec<String>) -> Finding {
     let at = report.value(cell).and_then(|v| v.at.clone());
+    let message = match &at {
+        Some(l) => format!("{message}（{l}）"),
+        None => message,
+    };
     Finding {
-        rule,
-        severity,
-        cell: cell.to_string(),
         sheet: at.as_ref().map(|l| l.sheet.clone()),
         a1: at.as_ref().filter(|l| l.kind == PlaceKind::Sheet).map(Location::a1),
-        message: match at {
-            Some(l) => format!("{message}（{l}）"),
-            None => message,
-        },
-        cells,
-    }
-}
-
-/// A human name for a cell: `表三 “（七）总计”行 自然人列`.
-pub fn cell_name(format: Format, code: &str) -> String {
-    let parts: Vec<&str> = code.split('.').collect();
-    let layout = format.layout();
-    match parts.as_slice() {
-        ["t2", row, col] => match layout.t2_cell(row, col) {
-            Some((_, r, c)) => format!("表二 “{}” {}", r.label, c.label),
-            None => code.to_string(),
-        },
-        ["t3", row, col] => {
-            let r = layout.t3_row(row).map_or(*row, |r| r.label);
-            let c = T3_COLUMNS.iter().find(|c| c.code == *col).map_or(*col, |c| c.label);
-            format!("表三 “{}”行 {}列", short(r), c)
-        }
-        ["t4", col] => match T4_COLUMNS.iter().find(|c| c.code == *col) {
-            Some(c) => format!("表四 {} {}", c.group.unwrap_or_default(), c.label),
-            None => code.to_string(),
-        },
-        _ => code.to_string(),
-    }
-}
-
-/// A label without its bracketed note, for messages.
-fn short(label: &str) -> &str {
-    match label.find('（') {
-        Some(i) if i > 0 && !label[..i].ends_with('第') && !label.starts_with('（') => &label[..i],
-        _ => match label.char_indices().skip(1).find(|(_, c)| *c == '（') {
-            Some((i, _)) if label.starts_with('（') => &label[..i],
-            _ => label,
-        },
+        ..rule.finding(cell, message, cells)
     }
 }
 
@@ -305,15 +220,11 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
     for table in Table::ALL {
         let in_table: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].table == table).collect();
         if in_table.iter().all(|&i| report.cells[i].is_none()) {
-            out.push(Finding {
-                rule: "TABLE_MISSING",
-                severity: Severity::Error,
-                cell: table.code().to_string(),
-                sheet: None,
-                a1: None,
-                message: format!("找不到{}（{}）", table.name(), table.title()),
-                cells: Vec::new(),
-            });
+            out.push(rules::TABLE_MISSING.finding(
+                table.code().to_string(),
+                format!("找不到{}（{}）", table.name(), table.title()),
+                Vec::new(),
+            ));
             continue;
         }
         // Rows absent, then columns absent among the rows present.
@@ -326,27 +237,12 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
                 .all(|&i| report.cells[i].is_none())
         };
         for row in rows.iter().filter(|r| !r.is_empty() && row_absent(r)) {
-            let label = match table {
-                Table::T2 => report
-                    .format
-                    .layout()
-                    .t2
-                    .iter()
-                    .flat_map(|b| b.rows)
-                    .find(|l| l.code == *row)
-                    .map(|l| l.label),
-                _ => report.format.layout().t3_row(row).map(|r| r.label),
-            }
-            .unwrap_or(row);
-            out.push(Finding {
-                rule: "ROW_MISSING",
-                severity: Severity::Error,
-                cell: format!("{}.{row}", table.code()),
-                sheet: None,
-                a1: None,
-                message: format!("{}缺少“{}”行，该行数据为空（不按 0 计）", table.name(), label),
-                cells: Vec::new(),
-            });
+            let label = report.format.layout().row_label(table, row).unwrap_or(row);
+            out.push(rules::ROW_MISSING.finding(
+                format!("{}.{row}", table.code()),
+                format!("{}缺少“{}”行，该行数据为空（不按 0 计）", table.name(), label),
+                Vec::new(),
+            ));
         }
         let mut cols: Vec<&str> = in_table.iter().map(|&i| cells[i].col).collect();
         cols.sort_unstable();
@@ -359,40 +255,17 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
                 .collect();
             if !present.is_empty() && present.iter().all(|&i| report.cells[i].is_none()) {
                 let code = cells[present[0]].code.clone();
-                out.push(Finding {
-                    rule: "COLUMN_MISSING",
-                    severity: Severity::Error,
-                    cell: code.clone(),
-                    sheet: None,
-                    a1: None,
-                    message: format!(
+                out.push(rules::COLUMN_MISSING.finding(
+                    code.clone(),
+                    format!(
                         "{}缺少“{}”列，该列数据为空（不按 0 计）",
                         table.name(),
-                        column_label(report.format, &code)
+                        report.format.cell(&code).map_or_else(|| code.clone(), |c| c.column_name())
                     ),
-                    cells: Vec::new(),
-                });
+                    Vec::new(),
+                ));
             }
         }
-    }
-}
-
-/// The official label of a cell's column.
-fn column_label(format: Format, code: &str) -> String {
-    let parts: Vec<&str> = code.split('.').collect();
-    match parts.as_slice() {
-        ["t2", row, col] => format
-            .layout()
-            .t2_cell(row, col)
-            .map_or(col.to_string(), |(_, _, c)| c.label.to_string()),
-        ["t3", _, col] => T3_COLUMNS
-            .iter()
-            .find(|c| c.code == *col)
-            .map_or(col.to_string(), |c| c.label.to_string()),
-        ["t4", col] => T4_COLUMNS.iter().find(|c| c.code == *col).map_or(col.to_string(), |c| {
-            format!("{} {}", c.group.unwrap_or_default(), c.label)
-        }),
-        _ => code.to_string(),
     }
 }
 
@@ -402,12 +275,11 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
     let mut dash: Vec<Vec<&str>> = vec![Vec::new(); Table::ALL.len()];
     for (def, value) in report.iter() {
         let Some(v) = value else { continue };
-        let name = || cell_name(report.format, &def.code);
+        let name = || report.format.cell_name(&def.code);
         let t = Table::ALL.iter().position(|t| *t == def.table).unwrap_or(0);
         match v.reading {
             Reading::NotNumber => out.push(finding(
-                "VALUE_NOT_NUMBER",
-                Severity::Error,
+                rules::VALUE_NOT_NUMBER,
                 report,
                 &def.code,
                 if v.raw.starts_with('=') {
@@ -431,8 +303,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
             Reading::Blank => blank[t].push(&def.code),
             Reading::Dash => dash[t].push(&def.code),
             Reading::UnitAssumed => out.push(finding(
-                "AMOUNT_UNIT_ASSUMED",
-                Severity::Warning,
+                rules::AMOUNT_UNIT_ASSUMED,
                 report,
                 &def.code,
                 format!(
@@ -448,8 +319,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
         let Some(n) = v.number else { continue };
         if n < 0.0 && def.kind != Kind::Signed {
             out.push(finding(
-                "VALUE_NEGATIVE",
-                Severity::Error,
+                rules::VALUE_NEGATIVE,
                 report,
                 &def.code,
                 format!("{} 为 {}，不能为负数", name(), format_number(n)),
@@ -458,8 +328,7 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
         }
         if def.kind != Kind::Amount && n.fract() != 0.0 {
             out.push(finding(
-                "VALUE_NOT_INTEGER",
-                Severity::Error,
+                rules::VALUE_NOT_INTEGER,
                 report,
                 &def.code,
                 format!("{} 为 {}，件数应为整数", name(), format_number(n)),
@@ -469,8 +338,8 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
     }
     for (t, table) in Table::ALL.iter().enumerate() {
         for (rule, list, words) in [
-            ("VALUE_BLANK", &blank[t], "空白"),
-            ("VALUE_DASH", &dash[t], "“—”“/”“无”等符号"),
+            (rules::VALUE_BLANK, &blank[t], "空白"),
+            (rules::VALUE_DASH, &dash[t], "“—”“/”“无”等符号"),
         ] {
             let Some(first) = list.first() else { continue };
             // One cell merged across a row (`无` for the whole row) is one place, named once.
@@ -484,7 +353,6 @@ fn values(report: &Report, out: &mut Vec<Finding>) {
             };
             out.push(finding(
                 rule,
-                Severity::Warning,
                 report,
                 first,
                 format!(
@@ -506,7 +374,7 @@ fn where_of(report: &Report, code: &str) -> String {
     match report.value(code).and_then(|v| v.at.as_ref()) {
         Some(l) if l.kind == PlaceKind::Sheet => l.a1(),
         Some(l) => l.to_string(),
-        None => cell_name(report.format, code),
+        None => report.format.cell_name(code),
     }
 }
 
@@ -515,107 +383,6 @@ fn kind_words(kind: Kind) -> &'static str {
         Kind::Count => "不小于 0 的整数",
         Kind::Signed => "整数（减少用负数，如 -8）",
         Kind::Amount => "金额（万元，可带小数）",
-    }
-}
-
-/// One instance of a sum rule: its placeholders bound and its patterns expanded into cell codes.
-#[derive(Debug, Clone)]
-pub struct Equation {
-    /// The rule.
-    pub rule: &'static SumRule,
-    /// What the instance is for: the 表三 column (`natural`), 表三 row (`new`) or 表四 group (`review`).
-    pub on: &'static str,
-    /// `自然人列`, `“一、本年新收…”行`, `行政复议`.
-    pub scope: String,
-    /// Cells on the left, summed.
-    pub left: Vec<String>,
-    /// Cells on the right, summed.
-    pub right: Vec<String>,
-    /// The cell most likely wrong when the sides differ.
-    pub target: String,
-}
-
-/// Every instance of a sum rule in a layout, in the order of its columns, rows or groups.
-///
-/// ```
-/// use nianbao::check::{equations, SUM_RULES};
-/// use nianbao::format::Format;
-/// let balance = equations(Format::F2021, &SUM_RULES[0]);
-/// assert_eq!(balance.len(), 7);
-/// assert_eq!(balance[0].left, ["t3.new.natural", "t3.carried.natural"]);
-/// assert_eq!(balance[0].target, "t3.results_total.natural");
-/// ```
-pub fn equations(format: Format, rule: &'static SumRule) -> Vec<Equation> {
-    instances(format, rule.each)
-        .into_iter()
-        .map(|inst| Equation {
-            rule,
-            on: inst.code,
-            left: rule.left.iter().flat_map(|p| expand(format, p, &inst)).collect(),
-            right: rule.right.iter().flat_map(|p| expand(format, p, &inst)).collect(),
-            target: rule.target.replace(inst.key, inst.code),
-            scope: inst.scope,
-        })
-        .collect()
-}
-
-/// One instance of a sum rule: placeholder bindings.
-struct Instance {
-    /// `{c}`, `{r}` or `{g}` and its value.
-    key: &'static str,
-    code: &'static str,
-    /// `自然人列`, `“一、本年新收…”行`, `行政复议`.
-    scope: String,
-}
-
-fn instances(format: Format, each: Each) -> Vec<Instance> {
-    match each {
-        Each::T3Column => T3_COLUMNS
-            .iter()
-            .map(|c| Instance {
-                key: "{c}",
-                code: c.code,
-                scope: format!("{}列", c.label),
-            })
-            .collect(),
-        Each::T3Row => format
-            .layout()
-            .t3_rows
-            .iter()
-            .map(|r| Instance {
-                key: "{r}",
-                code: r.code,
-                scope: format!("“{}”行", short(r.label)),
-            })
-            .collect(),
-        Each::T4Group => T4_GROUPS
-            .iter()
-            .map(|g| Instance {
-                key: "{g}",
-                code: g.code,
-                scope: g.label.to_string(),
-            })
-            .collect(),
-    }
-}
-
-/// Expands a pattern into cell codes for one instance.
-fn expand(format: Format, pattern: &str, inst: &Instance) -> Vec<String> {
-    let bound = pattern.replace(inst.key, inst.code);
-    if bound.contains("{results}") {
-        format
-            .layout()
-            .t3_result_leaves()
-            .map(|r| bound.replace("{results}", r.code))
-            .collect()
-    } else if bound.contains("{applicants}") {
-        T3_COLUMNS
-            .iter()
-            .filter(|c| c.code != "total")
-            .map(|c| bound.replace("{applicants}", c.code))
-            .collect()
-    } else {
-        vec![bound]
     }
 }
 
@@ -639,16 +406,9 @@ fn side(report: &Report, codes: &[String]) -> Side {
     Side { terms, unknown }
 }
 
-/// Every equation of every sum rule of a layout, expanded once.
-fn all_equations(format: Format) -> &'static [Equation] {
-    static CACHE: [OnceLock<Vec<Equation>>; 2] = [OnceLock::new(), OnceLock::new()];
-    let slot = &CACHE[Format::ALL.iter().position(|f| *f == format).unwrap_or(0)];
-    slot.get_or_init(|| SUM_RULES.iter().flat_map(|rule| equations(format, rule)).collect())
-}
-
 fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
     let format = report.format;
-    for eq in all_equations(format).iter().filter(|e| e.rule.id == rule.id) {
+    for eq in all_equations(format).iter().filter(|e| e.rule.rule.id == rule.rule.id) {
         let (l, r) = (side(report, &eq.left), side(report, &eq.right));
         if l.unknown || r.unknown || l.terms.is_empty() || r.terms.is_empty() {
             continue;
@@ -670,7 +430,7 @@ fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
             format_number((ls - rs).abs())
         );
         let cells = eq.left.iter().chain(&eq.right).cloned().collect();
-        out.push(finding(rule.id, Severity::Error, report, &eq.target, message, cells));
+        out.push(finding(rule.rule, report, &eq.target, message, cells));
     }
 }
 
@@ -699,33 +459,11 @@ fn describe(format: Format, each: Each, side: &Side, name: Option<&str>) -> Stri
 /// The short name of a term: the row label when a rule runs down a column, the column label when
 /// it runs along a row, the leaf label in 表四.
 fn term_name(format: Format, code: &str, each: Each) -> String {
-    let parts: Vec<&str> = code.split('.').collect();
-    let label = match (each, parts.as_slice()) {
-        (Each::T3Column, ["t3", row, _]) => format.layout().t3_row(row).map(|r| short(r.label)),
-        (Each::T3Row, ["t3", _, col]) => T3_COLUMNS.iter().find(|c| c.code == *col).map(|c| c.label),
-        (_, ["t4", col]) => T4_COLUMNS.iter().find(|c| c.code == *col).map(|c| c.label),
-        _ => None,
-    };
-    label.map_or_else(|| code.to_string(), str::to_string)
-}
-
-/// The outcome of checking one input file: the `check --format json` contract.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FileCheck {
-    /// The input as named.
-    pub file: String,
-    /// Whether it could be read at all.
-    pub readable: bool,
-    /// Why not, in Chinese, naming the file.
-    pub error: Option<String>,
-    /// The agency read.
-    pub agency: Option<String>,
-    /// The year read.
-    pub year: Option<i32>,
-    /// The layout read.
-    pub format: Option<Format>,
-    /// Everything found, errors first.
-    pub findings: Vec<Finding>,
+    match format.cell(code) {
+        Some(c) if each == Each::T3Column => short_label(c.row_label).to_string(),
+        Some(c) => c.col_label.to_string(),
+        None => code.to_string(),
+    }
 }
 
 impl FileCheck {
@@ -736,38 +474,7 @@ impl FileCheck {
             findings.extend(cross_year(report, p));
             findings.sort_by_key(|f| f.severity);
         }
-        FileCheck {
-            file: file.to_string(),
-            readable: true,
-            error: None,
-            agency: Some(report.agency.clone()),
-            year: Some(report.year),
-            format: Some(report.format),
-            findings,
-        }
-    }
-
-    /// A file that could not be read.
-    pub fn unreadable(error: &crate::Error) -> FileCheck {
-        FileCheck {
-            file: error.file.clone(),
-            readable: false,
-            error: Some(error.to_string()),
-            agency: None,
-            year: None,
-            format: None,
-            findings: Vec::new(),
-        }
-    }
-
-    /// Number of findings of a severity.
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
-    }
-
-    /// Whether the file fails the check: unreadable, or an error finding.
-    pub fn failed(&self) -> bool {
-        !self.readable || self.count(Severity::Error) > 0
+        FileCheck::found(file, report, findings)
     }
 }
 

@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
-use crate::check::{cell_name, cross_year};
+use crate::check::cross_year;
 use crate::format::Format;
-use crate::model::{format_number, Finding, Report, Severity};
-use crate::read::label::normalize;
+use crate::label::normalize;
+use crate::model::{format_number, Finding, Report};
+use crate::rules;
 
 /// Which comparison was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,8 +30,8 @@ pub struct Side {
     pub file: String,
     /// The agency.
     pub agency: String,
-    /// The report year.
-    pub year: i32,
+    /// The report year (`null`: not found in the file).
+    pub year: Option<i32>,
     /// The layout.
     pub format: Format,
 }
@@ -80,7 +81,8 @@ const SWING_FACTOR: f64 = 5.0;
 /// … when the larger of the two values is at least this.
 const SWING_BASE: f64 = 10.0;
 
-/// Compares two reports; `None` when their years are neither equal nor consecutive.
+/// Compares two reports; `None` when their years are neither equal nor consecutive, or one of them
+/// is unknown (two reports that both name no year are compared as of the same year).
 ///
 /// ```
 /// use nianbao::{compare::{compare, Kind}, format::Format, model::Report};
@@ -96,9 +98,10 @@ const SWING_BASE: f64 = 10.0;
 /// ```
 pub fn compare(a: &Report, b: &Report) -> Option<Comparison> {
     let (a, b) = if a.year > b.year { (b, a) } else { (a, b) };
-    let kind = match b.year - a.year {
-        0 => Kind::SameYear,
-        1 => Kind::YearOverYear,
+    let kind = match (a.year, b.year) {
+        (None, None) => Kind::SameYear,
+        (Some(x), Some(y)) if x == y => Kind::SameYear,
+        (Some(x), Some(y)) if y - x == 1 => Kind::YearOverYear,
         _ => return None,
     };
     let mut differences = Vec::new();
@@ -130,22 +133,18 @@ pub fn compare(a: &Report, b: &Report) -> Option<Comparison> {
         if let (Kind::YearOverYear, Some(x), Some(y)) = (kind, na, nb) {
             let (lo, hi) = (x.min(y), x.max(y));
             if hi >= SWING_BASE && (lo == 0.0 || hi / lo >= SWING_FACTOR) {
-                findings.push(Finding {
-                    rule: "LARGE_CHANGE",
-                    severity: Severity::Info,
-                    cell: def.code.clone(),
-                    sheet: None,
-                    a1: None,
-                    message: format!(
-                        "{} 由 {} 年的 {} 变为 {} 年的 {}，变化较大，请核实",
-                        cell_name(b.format, &def.code),
-                        a.year,
+                findings.push(rules::LARGE_CHANGE.finding(
+                    &def.code,
+                    format!(
+                        "{} 由{}的 {} 变为{}的 {}，变化较大，请核实",
+                        b.format.cell_name(&def.code),
+                        a.year_text(),
                         format_number(x),
-                        b.year,
+                        b.year_text(),
                         format_number(y)
                     ),
-                    cells: vec![def.code.clone()],
-                });
+                    vec![def.code.clone()],
+                ));
             }
         }
     }
@@ -155,15 +154,11 @@ pub fn compare(a: &Report, b: &Report) -> Option<Comparison> {
     if normalize(&a.agency) != normalize(&b.agency) {
         findings.insert(
             0,
-            Finding {
-                rule: "AGENCY_MISMATCH",
-                severity: Severity::Warning,
-                cell: String::new(),
-                sheet: None,
-                a1: None,
-                message: format!("两份报告的单位不同：“{}”与“{}”", a.agency, b.agency),
-                cells: Vec::new(),
-            },
+            rules::AGENCY_MISMATCH.finding(
+                "",
+                format!("两份报告的单位不同：“{}”与“{}”", a.agency, b.agency),
+                Vec::new(),
+            ),
         );
     }
     let side = |r: &Report| Side {

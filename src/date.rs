@@ -63,8 +63,18 @@ pub fn serial_from_days(days: i64) -> i64 {
 pub fn beijing_now() -> (i64, u8, u8, u8, u8, u8) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-        + 8 * 3600;
+        .map_or(0, |d| d.as_secs() as i64);
+    beijing(secs)
+}
+
+/// The date and time in Beijing (UTC+8) of a moment in seconds since 1970 (UTC).
+///
+/// ```
+/// // 2024-12-31 16:30:05 UTC is 2025-01-01 00:30:05 in Beijing.
+/// assert_eq!(nianbao::date::beijing(1_735_662_605), (2025, 1, 1, 0, 30, 5));
+/// ```
+pub fn beijing(utc_secs: i64) -> (i64, u8, u8, u8, u8, u8) {
+    let secs = utc_secs + 8 * 3600;
     let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     // Each part is below 60 (a month below 13, a day below 32): the casts cannot cut.

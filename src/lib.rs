@@ -14,17 +14,24 @@
 //! assert_eq!(report.get("t3.new.natural"), Some(12.0));
 //! ```
 
+#![warn(missing_docs)]
+
+pub mod agency;
+pub mod batch;
 pub mod check;
 pub mod compare;
 pub mod date;
 pub mod error;
 pub mod format;
+pub mod label;
 pub mod merge;
 pub mod model;
 pub mod narrative;
 pub mod read;
 pub mod roster;
+pub mod rules;
 pub mod serve;
+pub mod size;
 pub mod write;
 
 pub use error::{Error, ErrorKind, Result};

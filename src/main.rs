@@ -112,11 +112,11 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("FORMAT", "格式"),
     ("TO", "格式"),
     ("PORT", "端口"),
-    ("MB", "MB"),
+    ("MIB", "MiB"),
     ("N", "个数"),
     ("MAX_FILES", "个数"),
-    ("MAX_FILE_MB", "MB"),
-    ("MAX_TOTAL_MB", "MB"),
+    ("MAX_FILE_MB", "MiB"),
+    ("MAX_TOTAL_MB", "MiB"),
 ];
 
 /// [`chinese`] for a command under `parent` (`nianbao `), whose usage line names it in full.

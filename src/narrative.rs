@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::format::Format;
-use crate::model::{format_number, Finding, Report, Severity};
+use crate::model::{format_number, Finding, PlaceKind, Report};
+use crate::rules;
 
 /// A phrase stating a table quantity.
 #[derive(Debug)]
@@ -23,8 +24,6 @@ pub struct TextPattern {
     /// The phrase as a regular expression; `{N}` stands for the number (digits or Chinese numerals),
     /// `{U}` for an optional money unit (`元`, `万元`).
     pub pattern: &'static str,
-    /// Words for the quantity in the message.
-    pub name: &'static str,
 }
 
 const BOTH: &[Format] = &[Format::F2019, Format::F2021];
@@ -35,79 +34,66 @@ pub const TEXT_PATTERNS: &[TextPattern] = &[
         cells: &["t3.new.total"],
         formats: BOTH,
         pattern: r"(?:收到|受理|接收|新收)(?:各类|了)?(?:政府信息公开|信息公开)申请(?:共|合计|总计)?(?:为)?{N}件",
-        name: "表三 一、本年新收（总计）",
     },
     TextPattern {
         cells: &["t3.new.total"],
         formats: BOTH,
         pattern: r"本年(?:度)?新收(?:政府信息公开申请)?{N}件",
-        name: "表三 一、本年新收（总计）",
     },
     TextPattern {
         cells: &["t3.carried.total"],
         formats: BOTH,
         pattern: r"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?{N}件",
-        name: "表三 二、上年结转（总计）",
     },
     TextPattern {
         cells: &["t3.carry_forward.total"],
         formats: BOTH,
         pattern: r"结转(?:到|至)?下(?:一)?年度(?:继续办理)?(?:的)?(?:申请)?{N}件",
-        name: "表三 四、结转下年度继续办理（总计）",
     },
     TextPattern {
         cells: &["t4.review_total"],
         formats: BOTH,
         pattern: r"(?:政府信息公开|信息公开)(?:类|方面)?(?:的)?行政复议(?:案件)?(?:共)?{N}件",
-        name: "表四 行政复议 总计",
     },
     TextPattern {
         cells: &["t4.suit_direct_total", "t4.suit_after_review_total"],
         formats: BOTH,
         pattern: r"(?:政府信息公开|信息公开)(?:类|方面)?(?:的)?行政诉讼(?:案件)?(?:立案)?(?:共)?{N}件",
-        name: "表四 行政诉讼（未经复议直接起诉与复议后起诉）总计",
     },
     TextPattern {
         cells: &["t4.suit_direct_total"],
         formats: BOTH,
         pattern: r"未经复议直接起诉(?:的)?(?:案件)?{N}件",
-        name: "表四 未经复议直接起诉 总计",
     },
     TextPattern {
         cells: &["t4.suit_after_review_total"],
         formats: BOTH,
         pattern: r"(?:^|[，,、；])复议后起诉(?:的)?(?:案件)?{N}件",
-        name: "表四 复议后起诉 总计",
     },
     TextPattern {
         cells: &["t2.rules.issued"],
         formats: &[Format::F2021],
         pattern: r"制发(?:政府)?规章{N}件",
-        name: "表二 规章 本年制发件数",
     },
     TextPattern {
         cells: &["t2.normative_docs.issued"],
         formats: &[Format::F2021],
         pattern: r"制发(?:行政)?规范性文件{N}件",
-        name: "表二 行政规范性文件 本年制发件数",
     },
     TextPattern {
         cells: &["t2.rules.published"],
         formats: &[Format::F2019],
         pattern: r"公开(?:政府)?规章{N}件",
-        name: "表二 规章 本年新公开数量",
     },
     TextPattern {
         cells: &["t2.normative_docs.published"],
         formats: &[Format::F2019],
         pattern: r"公开(?:政府)?(?:行政)?规范性文件{N}件",
-        name: "表二 规范性文件 本年新公开数量",
     },
     TextPattern {
         cells: &["t2.fees.amount"],
         formats: &[Format::F2021],
         pattern: r"行政事业性收费(?:金额)?(?:共计|共|合计|为)?{N}{U}",
-        name: "表二 行政事业性收费 本年收费金额（万元）",
     },
 ];
 
@@ -116,14 +102,29 @@ const NUMBER: &str = r"\s*([0-9][0-9,，]*(?:\.[0-9]+)?|[零〇一二两三四�
 /// An optional money unit.
 const UNIT: &str = r"(万元|元)?";
 
-fn compiled() -> &'static [Regex] {
-    static ALL: OnceLock<Vec<Regex>> = OnceLock::new();
+/// Each pattern with its regular expression. A pattern that does not compile is left out with
+/// nothing else shifted (the unit test `every_pattern_compiles` keeps the table free of them).
+fn compiled() -> &'static [(&'static TextPattern, Regex)] {
+    static ALL: OnceLock<Vec<(&'static TextPattern, Regex)>> = OnceLock::new();
     ALL.get_or_init(|| {
         TEXT_PATTERNS
             .iter()
-            .filter_map(|p| Regex::new(&p.pattern.replace("{N}", NUMBER).replace("{U}", UNIT)).ok())
+            .filter_map(|p| Some((p, compile(p).ok()?)))
             .collect()
     })
+}
+
+fn compile(pattern: &TextPattern) -> Result<Regex, regex::Error> {
+    Regex::new(&pattern.pattern.replace("{N}", NUMBER).replace("{U}", UNIT))
+}
+
+/// The quantity a pattern states, in words: the name of its cell, or of its cells added up.
+fn quantity_name(format: Format, cells: &[&str]) -> String {
+    let names: Vec<String> = cells.iter().map(|c| format.cell_name(c)).collect();
+    match names.as_slice() {
+        [one] => one.clone(),
+        many => format!("{}之和", many.join("与")),
+    }
 }
 
 /// A number written in Chinese numerals (十七, 一百零五, 两千三百) or digits.
@@ -195,12 +196,12 @@ pub fn chinese_number(text: &str) -> Option<f64> {
 /// let f = text_findings(&r);
 /// assert_eq!(f.len(), 1);
 /// assert_eq!(f[0].cell, "t3.new.total");
-/// assert!(f[0].message.starts_with("正文“受理政府信息公开申请 17 件”与表三 一、本年新收（总计） 95 不一致"));
+/// assert!(f[0].message.starts_with("正文“受理政府信息公开申请 17 件”与表三 “一、本年新收政府信息公开申请数量”行 总计列 95 不一致"));
 /// ```
 pub fn text_findings(report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
     for text in report.sections.iter().flatten() {
-        for (pattern, re) in TEXT_PATTERNS.iter().zip(compiled()) {
+        for (pattern, re) in compiled() {
             if !pattern.formats.contains(&report.format) {
                 continue;
             }
@@ -225,18 +226,16 @@ pub fn text_findings(report: &Report) -> Vec<Finding> {
                         .trim_start_matches(['，', ',', '、', '；']);
                     let value = report.value(pattern.cells[0]);
                     let at = value.and_then(|v| v.at.clone());
+                    let message = format!(
+                        "正文“{phrase}”与{} {} 不一致，请核对正文或表格",
+                        quantity_name(report.format, pattern.cells),
+                        format_number(held)
+                    );
+                    let cells = pattern.cells.iter().map(|c| c.to_string()).collect();
                     out.push(Finding {
-                        rule: "TEXT_TABLE_MISMATCH",
-                        severity: Severity::Warning,
-                        cell: pattern.cells[0].to_string(),
                         sheet: at.as_ref().map(|l| l.sheet.clone()),
-                        a1: at.as_ref().map(|l| l.a1()),
-                        message: format!(
-                            "正文“{phrase}”与{} {} 不一致，请核对正文或表格",
-                            pattern.name,
-                            format_number(held)
-                        ),
-                        cells: pattern.cells.iter().map(|c| c.to_string()).collect(),
+                        a1: at.as_ref().filter(|l| l.kind == PlaceKind::Sheet).map(|l| l.a1()),
+                        ..rules::TEXT_TABLE_MISMATCH.finding(pattern.cells[0], message, cells)
                     });
                 }
             }
@@ -244,4 +243,22 @@ pub fn text_findings(report: &Report) -> Vec<Finding> {
     }
     out.dedup_by(|a, b| a.message == b.message);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_and_names_cells_of_its_layouts() {
+        for p in TEXT_PATTERNS {
+            assert!(compile(p).is_ok(), "{}", p.pattern);
+            for f in p.formats {
+                for c in p.cells {
+                    assert!(f.cell(c).is_some(), "{c} is not a {f} cell");
+                }
+            }
+        }
+        assert_eq!(compiled().len(), TEXT_PATTERNS.len());
+    }
 }

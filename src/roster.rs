@@ -6,23 +6,9 @@
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::read::label::normalize;
+use crate::label::normalize;
 
-/// One agency expected to report.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Member {
-    /// 单位名称, as written in the roster.
-    pub name: String,
-    /// 类别 (e.g. 部门, 街道), empty if the roster has none.
-    pub category: String,
-}
-
-/// The agencies expected to report, in roster order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Roster {
-    /// Members in roster order.
-    pub members: Vec<Member>,
-}
+pub use crate::model::district::{Member, Roster};
 
 impl Roster {
     /// Reads a roster file (CSV, xlsx, xls or ods).

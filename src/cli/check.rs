@@ -4,19 +4,16 @@
 //! is wrong with the numbers. A file that cannot be read is reported and the others are still checked.
 //! Exit status: 0 no errors (warnings allowed), 1 an error or an unreadable file, 2 wrong usage.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use nianbao::batch::{check_files, Previous};
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
-use nianbao::read::guard::catch;
-use nianbao::read::{collect, collect_noting, read_path, Options};
+use nianbao::read::{collect, collect_noting, Options};
 use nianbao::write::xlsx::findings_workbook;
-use nianbao::ErrorKind;
-use rayon::prelude::*;
 
 /// 校验勾稽关系和数值。
 ///
@@ -60,35 +57,17 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         limits: args.limits.limits(),
         ..Options::default()
     };
-    let previous: HashMap<(String, i32), Report> = collect(&args.previous)?
-        .iter()
-        .filter_map(|p| match read_path(p, &options) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                eprintln!("警告：{e}（上一年度的报告，未用于核对上年结转）");
-                None
-            }
-        })
-        .map(|r| ((r.agency.clone(), r.year), r))
-        .collect();
+    let previous = Previous::read(&args.previous, &options)?;
+    for e in &previous.unreadable {
+        eprintln!("警告：{e}（上一年度的报告，未用于核对上年结转）");
+    }
     let keep = args.report.is_some();
-    let (checks, reports): (Vec<FileCheck>, Vec<Option<Report>>) = inputs
-        .par_iter()
-        .map(|path| match read_path(path, &options) {
-            Ok(r) => {
-                let last = previous.get(&(r.agency.clone(), r.year - 1));
-                // A fault while checking one file is that file's error; the others are still checked.
-                match catch(
-                    || Ok(FileCheck::of(&path.display().to_string(), &r, last)),
-                    ErrorKind::Internal,
-                ) {
-                    Ok(c) => (c, keep.then_some(r)),
-                    Err(k) => (FileCheck::unreadable(&nianbao::Error::new(path, k)), None),
-                }
-            }
-            Err(e) => (FileCheck::unreadable(&e), None),
-        })
-        .unzip();
+    let (checks, reports): (Vec<FileCheck>, Vec<Option<Report>>) = check_files(&inputs, &options, &previous, &|c| {
+        let check = FileCheck::of_checked(&c);
+        (check, c.outcome.ok().filter(|_| keep).map(|(r, _)| r))
+    })
+    .into_iter()
+    .unzip();
     if let Some(path) = &args.report {
         let items: Vec<(FileCheck, Option<Report>)> = checks.iter().cloned().zip(reports).collect();
         let bytes = findings_workbook(&items).map_err(|k| nianbao::Error::new(path, k))?;
@@ -129,10 +108,10 @@ fn text(checks: &[FileCheck], colour: bool) -> String {
             continue;
         }
         out.push_str(&format!(
-            "{}  {} {} 年（{} 格式）\n",
+            "{}  {} {}（{} 格式）\n",
             paint("1", &c.file),
             c.agency.as_deref().unwrap_or_default(),
-            c.year.unwrap_or_default(),
+            c.year.map_or_else(|| "年度未知".to_string(), |y| format!("{y} 年")),
             c.format.map(|f| f.code()).unwrap_or_default()
         ));
         if c.findings.is_empty() {

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use nianbao::check::cell_name;
 use nianbao::compare::{compare, Kind};
 use nianbao::model::format_number;
 use nianbao::read::{read_path, Options};
@@ -43,8 +42,9 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let b = read_path(&args.b, &Options::default())?;
     let Some(c) = compare(&a, &b) else {
         eprintln!(
-            "错误：两份报告分别是 {} 年和 {} 年，只能比较同一年度或相邻两个年度的报告",
-            a.year, b.year
+            "错误：两份报告分别是{}和{}，只能比较同一年度或相邻两个年度的报告",
+            a.year_text(),
+            b.year_text()
         );
         return Ok(ExitCode::from(2));
     };
@@ -52,8 +52,15 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         Output::Json => serde_json::to_string_pretty(&c).unwrap_or_default() + "\n",
         Output::Text => {
             let mut out = format!(
-                "A：{}（{} {} 年，{} 格式）\nB：{}（{} {} 年，{} 格式）\n",
-                c.a.file, c.a.agency, c.a.year, c.a.format, c.b.file, c.b.agency, c.b.year, c.b.format
+                "A：{}（{} {}，{} 格式）\nB：{}（{} {}，{} 格式）\n",
+                c.a.file,
+                c.a.agency,
+                year_text(c.a.year),
+                c.a.format,
+                c.b.file,
+                c.b.agency,
+                year_text(c.b.year),
+                c.b.format
             );
             let title = match c.kind {
                 Kind::SameYear => "同一年度，逐格比较",
@@ -64,7 +71,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             for d in &c.differences {
                 out.push_str(&format!(
                     "  {}：A {}{}，B {}{}\n",
-                    cell_name(c.b.format, &d.cell),
+                    c.b.format.cell_name(&d.cell),
                     shown(d.a),
                     d.a_where.as_ref().map(|w| format!("（{w}）")).unwrap_or_default(),
                     shown(d.b),
@@ -88,4 +95,9 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `2024年`, or `年度未知`.
+fn year_text(year: Option<i32>) -> String {
+    year.map_or_else(|| "年度未知".to_string(), |y| format!("{y}年"))
 }

@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     agency: Option<String>,
     /// 指定报告年度（覆盖文件中读到的）
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    #[arg(long, value_parser = super::year_parser())]
     year: Option<i32>,
     /// 指定表格格式 2019 或 2021（默认按表格标签判断）
     #[arg(long, value_parser = parse_format)]

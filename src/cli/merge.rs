@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::merge::{merge, MergeOptions, Status};
 use nianbao::read::{collect, collect_noting};
 use nianbao::roster::Roster;
+use nianbao::write::merged::{merged_json, write_merged_csv};
 use nianbao::write::summary::write_summary;
 
 /// 汇总各单位报表，生成全区汇总工作簿。
@@ -37,7 +38,7 @@ pub struct Args {
     #[arg(long, default_value = "全区汇总")]
     name: String,
     /// 只汇总该年度的报表（其他年度的文件列出但不计入）
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    #[arg(long, value_parser = super::year_parser())]
     year: Option<i32>,
     /// 另存汇总结果 JSON
     #[arg(long)]
@@ -96,7 +97,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     } else {
         let last_inputs = collect(&args.previous)?;
         let last_options = MergeOptions {
-            year: Some(merged.total.year - 1),
+            year: merged.total.year.map(|y| y - 1),
             roster: None,
             ..options.clone()
         };
@@ -109,11 +110,13 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         .collect();
     write_summary(&merged, previous.as_ref(), &args.output, &protected)?;
     if let Some(path) = &args.json {
-        nianbao::write::save(path, merged.json().as_bytes(), &protected)?;
+        nianbao::write::save(path, merged_json(&merged).as_bytes(), &protected)?;
         outputs.push(path.clone());
     }
     if let Some(path) = &args.csv {
-        nianbao::write::save(path, &merged.csv(!args.no_bom)?, &protected)?;
+        let mut bytes = Vec::new();
+        write_merged_csv(&merged, &mut bytes, !args.no_bom)?;
+        nianbao::write::save(path, &bytes, &protected)?;
         outputs.push(path.clone());
     }
     eprintln!("{}", merged.headline());

@@ -17,11 +17,11 @@ use nianbao::write::save;
 /// Size limits, shared by every command that reads inputs.
 #[derive(clap::Args, Clone, Copy)]
 pub struct LimitArgs {
-    /// 单个输入文件的大小上限（MB）
-    #[arg(long, default_value_t = 100, value_name = "MB")]
+    /// 单个输入文件的大小上限（MiB，1 MiB = 1048576 字节）
+    #[arg(long, default_value_t = 100, value_name = "MIB")]
     max_file_mb: u64,
-    /// xlsx/ods/docx 解压后的大小上限（MB），防止“压缩炸弹”
-    #[arg(long, default_value_t = 500, value_name = "MB")]
+    /// xlsx/ods/docx 解压后的大小上限（MiB），防止“压缩炸弹”
+    #[arg(long, default_value_t = 500, value_name = "MIB")]
     max_unpacked_mb: u64,
     /// 每个工作表的非空单元格数上限（网页标签数、文本行数、Word 单元格和段落数同此；xls/ods 读入内存按每格 1 KB 计）
     #[arg(long, default_value_t = 200_000, value_name = "N")]
@@ -32,11 +32,17 @@ impl LimitArgs {
     /// The limits as the library takes them.
     pub fn limits(&self) -> Limits {
         Limits {
-            max_file_bytes: self.max_file_mb.saturating_mul(1_000_000),
-            max_unpacked_bytes: self.max_unpacked_mb.saturating_mul(1_000_000),
+            max_file_bytes: nianbao::size::mib(self.max_file_mb),
+            max_unpacked_bytes: nianbao::size::mib(self.max_unpacked_mb),
             max_cells: self.max_cells,
         }
     }
+}
+
+/// The parser of a report year on the command line: one of [`nianbao::format::YEARS`].
+pub fn year_parser() -> clap::builder::RangedI64ValueParser<i32> {
+    let years = nianbao::format::YEARS;
+    clap::value_parser!(i32).range(i64::from(*years.start())..=i64::from(*years.end()))
 }
 
 /// Writes `bytes` to `out` (`-` or none: standard output), never over one of `inputs`.

@@ -14,7 +14,7 @@ use nianbao::serve::{Limits, Server};
 ///
 /// 收到的文件存放在临时文件夹中，停止后自动删除，不会在原文件旁写入任何东西。关闭窗口或按 Ctrl+C 停止。
 ///
-/// 上传限制：单个文件 50 MB，合计 500 MB，最多 5000 份；可用下列选项调高。
+/// 上传限制：单个文件 50 MiB，合计 500 MiB，最多 5000 份；可用下列选项调高。
 ///
 /// 不带任何参数运行 nianbao（如双击 nianbao.exe）等同于 `nianbao serve`。
 #[derive(clap::Args)]
@@ -25,10 +25,10 @@ pub struct Args {
     /// 不自动打开浏览器（只在窗口中显示地址）
     #[arg(long)]
     no_open: bool,
-    /// 单个文件的大小上限（MB）
+    /// 单个文件的大小上限（MiB，1 MiB = 1048576 字节）
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     max_file_mb: u64,
-    /// 所有上传文件的总大小上限（MB）
+    /// 所有上传文件的总大小上限（MiB）
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_total_mb: u64,
     /// 文件数量上限（份）
@@ -52,8 +52,8 @@ impl Default for Args {
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let limits = Limits {
-        file_bytes: args.max_file_mb << 20,
-        total_bytes: args.max_total_mb << 20,
+        file_bytes: nianbao::size::mib(args.max_file_mb),
+        total_bytes: nianbao::size::mib(args.max_total_mb),
         files: usize::try_from(args.max_files).unwrap_or(usize::MAX),
     };
     let server = Server::bind(args.port, limits)?;

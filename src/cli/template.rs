@@ -25,7 +25,7 @@ use nianbao::{Error, ErrorKind};
 #[derive(clap::Args)]
 pub struct Args {
     /// 报告年度（所报告的年份，如 2025 年度报告填 2025）
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    #[arg(long, value_parser = super::year_parser())]
     year: i32,
     /// 表格格式 2019 或 2021（默认按年度：2020 年度及以前为 2019 格式，2021 年度起为 2021 格式）
     #[arg(long, value_parser = super::convert::parse_format)]

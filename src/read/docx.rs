@@ -38,8 +38,8 @@ pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
     if xml.len() as u64 > MAX_XML {
         return Err(ErrorKind::TooLarge {
             what: "Word 文档正文",
-            actual: "超过 256 MB".into(),
-            limit: "256 MB".into(),
+            actual: "超过 256 MiB".into(),
+            limit: "256 MiB".into(),
             option: "另存为较小的文件",
         });
     }

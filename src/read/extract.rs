@@ -9,19 +9,12 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::label::{normalize, score_normalized, MATCH};
 use super::value::{is_value, parse};
 use super::{Document, Grid, GridCell, Options};
 use crate::error::ErrorKind;
-use crate::format::{Format, Layout, Table, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
-use crate::model::{Report, Value};
-
-/// The prefix of the defined names our templates give their input cells (`NB.t3.new.natural`).
-pub const NAME_PREFIX: &str = "NB.";
-/// Defined name of the template's agency cell.
-pub const NAME_AGENCY: &str = "NB.agency";
-/// Defined name of the template's year cell.
-pub const NAME_YEAR: &str = "NB.year";
+use crate::format::{Format, Layout, Table, NAME_AGENCY, NAME_PREFIX, NAME_YEAR, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
+use crate::label::{normalize, score_normalized, MATCH};
+use crate::model::{FormatFrom, Found, Report, Value};
 
 /// Reads the report out of a document. `file_stem` is the input's file name without extension,
 /// the last resort for agency and year.
@@ -37,11 +30,11 @@ pub fn extract(doc: &Document, file_stem: &str, options: &Options) -> Result<Rep
         .iter()
         .any(|(n, _)| n.starts_with(NAME_PREFIX) && n.matches('.').count() >= 2);
     let (mut report, format_from) = if named {
-        (from_names(doc, options), "names")
+        (from_names(doc, options), FormatFrom::Names)
     } else {
         from_labels(doc, grids.get(), options)?
     };
-    report.source.format_from = format_from.to_string();
+    report.source.format_from = format_from;
     identify(&mut report, doc, &grids, file_stem, options, named);
     report.sections = super::sections::find(&doc.paragraphs);
     Ok(report)
@@ -66,7 +59,7 @@ struct Grids<'a> {
 
 /// A cell of some grid with its normalized text.
 #[derive(Clone, Copy)]
-struct Found<'a> {
+struct Hit<'a> {
     grid: usize,
     cell: &'a GridCell,
     norm: &'a str,
@@ -84,13 +77,13 @@ impl<'a> Grids<'a> {
     }
 
     /// Every text cell of every grid.
-    fn all(&self) -> impl Iterator<Item = Found<'_>> {
+    fn all(&self) -> impl Iterator<Item = Hit<'_>> {
         self.grids.iter().enumerate().flat_map(|(gi, (g, norms))| {
             g.cells()
                 .iter()
                 .zip(norms)
                 .filter(|(c, n)| c.number.is_none() && !n.is_empty())
-                .map(move |(cell, norm)| Found { grid: gi, cell, norm })
+                .map(move |(cell, norm)| Hit { grid: gi, cell, norm })
         })
     }
 
@@ -109,9 +102,9 @@ impl<'a> Grids<'a> {
     }
 
     /// The cells scoring at least [`MATCH`] against `label`, best first.
-    fn matching(&self, label: &str) -> Vec<(f32, Found<'_>)> {
+    fn matching(&self, label: &str) -> Vec<(f32, Hit<'_>)> {
         let label = normalize(label);
-        let mut out: Vec<(f32, Found<'_>)> = self
+        let mut out: Vec<(f32, Hit<'_>)> = self
             .all()
             .filter_map(|f| {
                 let s = score_normalized(f.norm, &label);
@@ -141,18 +134,18 @@ fn detect_format(grids: &Grids) -> Option<Format> {
 }
 
 /// Reads the tables by their labels.
-fn from_labels(doc: &Document, grids: &Grids, options: &Options) -> Result<(Report, &'static str), ErrorKind> {
+fn from_labels(doc: &Document, grids: &Grids, options: &Options) -> Result<(Report, FormatFrom), ErrorKind> {
     let (format, format_from) = match options.format {
-        Some(f) => (f, "option"),
+        Some(f) => (f, FormatFrom::Option),
         None => match detect_format(grids) {
-            Some(f) => (f, "labels"),
+            Some(f) => (f, FormatFrom::Labels),
             None => {
                 let year = options.year.or_else(|| title_year(doc, grids));
-                (year.map_or(Format::F2021, Format::for_year), "year")
+                (year.map_or(Format::F2021, Format::for_year), FormatFrom::Year)
             }
         },
     };
-    let mut report = Report::new("", 0, format);
+    let mut report = Report::new("", None, format);
     let layout = format.layout();
     let mut found = 0;
     found += read_t3(grids, layout, &mut report)?;
@@ -265,14 +258,14 @@ fn place<'g>(
 
 /// The one cell whose normalized text is `text`: the header a table is found by. A header written
 /// into each cell of a range instead of merging it (`行政复议` five times in a row) counts once.
-fn anchor<'a>(grids: &'a Grids, text: &str, what: &str) -> Result<Option<Found<'a>>, ErrorKind> {
-    let all: Vec<Found> = grids.all().filter(|f| f.norm == text).collect();
-    let continues = |f: &Found, g: &Found| {
+fn anchor<'a>(grids: &'a Grids, text: &str, what: &str) -> Result<Option<Hit<'a>>, ErrorKind> {
+    let all: Vec<Hit> = grids.all().filter(|f| f.norm == text).collect();
+    let continues = |f: &Hit, g: &Hit| {
         f.grid == g.grid
             && ((f.cell.row == g.cell.row && g.cell.col + g.cell.cols == f.cell.col)
                 || (f.cell.col == g.cell.col && g.cell.row + g.cell.rows == f.cell.row))
     };
-    let heads: Vec<Found> = all
+    let heads: Vec<Hit> = all
         .iter()
         .filter(|f| !all.iter().any(|g| continues(f, g)))
         .copied()
@@ -320,7 +313,7 @@ fn by_position<'g>(grid: &'g Grid, r: u32, from: u32, headers: &[Span]) -> Optio
 }
 
 /// The one cell matching `label` best, or an error if two places match equally well.
-fn unique<'a>(matches: &[(f32, Found<'a>)], what: impl Fn() -> String) -> Result<Option<Found<'a>>, ErrorKind> {
+fn unique<'a>(matches: &[(f32, Hit<'a>)], what: impl Fn() -> String) -> Result<Option<Hit<'a>>, ErrorKind> {
     let Some((best, first)) = matches.first() else {
         return Ok(None);
     };
@@ -592,15 +585,25 @@ fn from_names(doc: &Document, options: &Options) -> Report {
         let grid = doc.grids.iter().find(|g| g.name == at.sheet)?;
         grid.at(at.row, at.col).filter(|c| c.row == at.row && c.col == at.col)
     };
+    // The layout whose cells the names cover best: each layout has cells the other lacks.
     let format = options.format.unwrap_or_else(|| {
-        let has_2019 = doc.names.iter().any(|(n, _)| n == "NB.t2.procurement.amount");
-        if has_2019 {
-            Format::F2019
-        } else {
-            Format::F2021
-        }
+        let named = |f: &Format| {
+            let covered = f
+                .cells()
+                .iter()
+                .filter(|c| names.contains_key(format!("{NAME_PREFIX}{}", c.code).as_str()));
+            (covered.count(), f.cells().len())
+        };
+        Format::ALL
+            .into_iter()
+            .max_by(|a, b| {
+                let ((ca, na), (cb, nb)) = (named(a), named(b));
+                // Covered share first, then more cells covered.
+                (ca * nb).cmp(&(cb * na)).then(ca.cmp(&cb))
+            })
+            .unwrap_or(Format::F2021)
     });
-    let mut report = Report::new("", 0, format);
+    let mut report = Report::new("", None, format);
     let codes: Vec<String> = format.cells().iter().map(|c| c.code.clone()).collect();
     let cells: Vec<Option<&GridCell>> = codes.iter().map(|c| lookup(&format!("{NAME_PREFIX}{c}"))).collect();
     store(&mut report, &codes, &cells);
@@ -616,8 +619,8 @@ const TITLE: &str = "政府信息公开工作年度报告";
 
 /// Decides agency and year: option, our template's names, a cover cell, the title, the file name.
 fn identify(report: &mut Report, doc: &Document, lazy: &LazyGrids, stem: &str, options: &Options, named: bool) {
-    let mut agency: Option<(String, &str)> = options.agency.clone().map(|a| (a, "option"));
-    let mut year: Option<(i32, &str)> = options.year.map(|y| (y, "option"));
+    let mut agency: Option<(String, Found)> = options.agency.clone().map(|a| (a, Found::Option));
+    let mut year: Option<(i32, Found)> = options.year.map(|y| (y, Found::Option));
     if named {
         let name_text = |name: &str| {
             let (_, at) = doc.names.iter().find(|(n, _)| n == name)?;
@@ -627,53 +630,54 @@ fn identify(report: &mut Report, doc: &Document, lazy: &LazyGrids, stem: &str, o
             (!t.is_empty()).then_some(t)
         };
         if agency.is_none() {
-            agency = name_text(NAME_AGENCY).map(|a| (a, "names"));
+            agency = name_text(NAME_AGENCY).map(|a| (a, Found::Names));
         }
         if year.is_none() {
-            year = name_text(NAME_YEAR).and_then(|y| find_year(&y)).map(|y| (y, "names"));
+            year = name_text(NAME_YEAR)
+                .and_then(|y| find_year(&y))
+                .map(|y| (y, Found::Names));
         }
     }
     // Our own workbooks without cover names (a merge summary) carry agency and year in the title;
     // their other sheets have column headers such as 单位名称 that are not a cover.
     if named && (agency.is_none() || year.is_none()) {
         if let Some((a, y)) = title(doc, lazy.get()) {
-            agency = agency.or(a.map(|a| (a, "title")));
-            year = year.or(y.map(|y| (y, "title")));
+            agency = agency.or(a.map(|a| (a, Found::Title)));
+            year = year.or(y.map(|y| (y, Found::Title)));
         }
     }
     if agency.is_none() {
-        agency = cover_value(lazy.get(), AGENCY_KEYS).map(|a| (a, "cover"));
+        agency = cover_value(lazy.get(), AGENCY_KEYS).map(|a| (a, Found::Cover));
     }
     if year.is_none() {
         year = cover_value(lazy.get(), YEAR_KEYS)
             .and_then(|y| find_year(&y))
-            .map(|y| (y, "cover"));
+            .map(|y| (y, Found::Cover));
     }
     if agency.is_none() || year.is_none() {
         if let Some((a, y)) = title(doc, lazy.get()) {
             if agency.is_none() {
-                agency = a.map(|a| (a, "title"));
+                agency = a.map(|a| (a, Found::Title));
             }
             if year.is_none() {
-                year = y.map(|y| (y, "title"));
+                year = y.map(|y| (y, Found::Title));
             }
         }
     }
     if agency.is_none() || year.is_none() {
         let (a, y) = parse_title(stem);
         if agency.is_none() {
-            agency = Some((a.unwrap_or_else(|| stem.trim().to_string()), "file_name"));
+            agency = Some((a.unwrap_or_else(|| stem.trim().to_string()), Found::FileName));
         }
         if year.is_none() {
-            year = y.map(|y| (y, "file_name"));
+            year = y.map(|y| (y, Found::FileName));
         }
     }
     let (a, af) = agency.unwrap_or_default();
-    let (y, yf) = year.unwrap_or((0, "none"));
     report.agency = a;
-    report.year = y;
-    report.source.agency_from = af.to_string();
-    report.source.year_from = yf.to_string();
+    report.year = year.map(|(y, _)| y);
+    report.source.agency_from = af;
+    report.source.year_from = year.map_or(Found::None, |(_, f)| f);
 }
 
 /// The value beside a cover label (`填报单位：XX局`, or `填报单位` | `XX局`).
@@ -790,7 +794,7 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
         let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
         if !before_digit && window.chars().all(|c| c.is_ascii_digit()) && matches!(next, Some('年')) {
             if let Ok(y) = window.parse::<i32>() {
-                if (2000..=2100).contains(&y) {
+                if crate::format::YEARS.contains(&y) {
                     found = Some((i, y));
                     break;
                 }
@@ -874,5 +878,5 @@ fn strip_attachment(name: &str) -> &str {
 fn find_year(text: &str) -> Option<i32> {
     let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
     let y = digits.get(..4)?.parse::<i32>().ok()?;
-    (2000..=2100).contains(&y).then_some(y)
+    crate::format::YEARS.contains(&y).then_some(y)
 }

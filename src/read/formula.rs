@@ -29,24 +29,6 @@ const MAX_RANGE: u64 = 10_000;
 /// Works out the formulas (`=` left off, as files store them) of a sheet from its other cells,
 /// those that depend on other uncached formulas too. Returns the result of each formula that
 /// could be worked out, by position.
-///
-/// ```
-/// use nianbao::read::formula::{evaluate_sheet, Operand};
-/// use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-/// let mut cells = HashMap::default();
-/// cells.insert((0, 0), Operand::Number(2.0)); // A1
-/// cells.insert((0, 1), Operand::Number(3.0)); // B1
-/// cells.insert((0, 2), Operand::Text); // C1
-/// let formulas = vec![
-///     ((1, 0), "SUM(A1:C1)+A3".to_string()), // A2: needs A3, worked out after it
-///     ((2, 0), "$A$1*(B1-1)".to_string()),   // A3
-///     ((3, 0), "Sheet2!A1".to_string()),     // A4: another sheet, unknown
-/// ];
-/// let results = evaluate_sheet(&cells, &formulas);
-/// assert_eq!(results.get(&(2, 0)), Some(&4.0));
-/// assert_eq!(results.get(&(1, 0)), Some(&9.0));
-/// assert_eq!(results.get(&(3, 0)), None);
-/// ```
 pub fn evaluate_sheet(
     cells: &HashMap<(u32, u32), Operand>,
     formulas: &[((u32, u32), String)],
@@ -322,6 +304,25 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn formulas_are_worked_out_in_dependency_order() {
+        use super::{evaluate_sheet, Operand};
+        use rustc_hash::FxHashMap as HashMap;
+        let mut cells = HashMap::default();
+        cells.insert((0, 0), Operand::Number(2.0)); // A1
+        cells.insert((0, 1), Operand::Number(3.0)); // B1
+        cells.insert((0, 2), Operand::Text); // C1
+        let formulas = vec![
+            ((1, 0), "SUM(A1:C1)+A3".to_string()), // A2: needs A3, worked out after it
+            ((2, 0), "$A$1*(B1-1)".to_string()),   // A3
+            ((3, 0), "Sheet2!A1".to_string()),     // A4: another sheet, unknown
+        ];
+        let results = evaluate_sheet(&cells, &formulas);
+        assert_eq!(results.get(&(2, 0)), Some(&4.0));
+        assert_eq!(results.get(&(1, 0)), Some(&9.0));
+        assert_eq!(results.get(&(3, 0)), None);
+    }
+
     use super::*;
 
     fn eval(formula: &str, cells: &[((u32, u32), Operand)]) -> Option<f64> {

@@ -225,7 +225,7 @@ const CONTINUED: &[&str] = &["续表", "续上表", "接上表", "(续)", "(续�
 /// assert!(!is_continuation_caption("办理手续") && !is_continuation_caption("（续表）见下页，其余略。"));
 /// ```
 pub fn is_continuation_caption(text: &str) -> bool {
-    let n = super::label::normalize(text);
+    let n = crate::label::normalize(text);
     let n = n.trim_end_matches([':', '：']);
     let sentence = n.chars().any(|c| matches!(c, '。' | '，' | ',' | '；' | ';'));
     !sentence

@@ -39,8 +39,8 @@ const CELL_BYTES: u64 = 40;
 fn too_large(what: &str, bytes: u64, limits: &Limits) -> ErrorKind {
     ErrorKind::TooLarge {
         what: "工作簿读入内存所需的空间",
-        actual: format!("{what}约 {}", super::megabytes(bytes)),
-        limit: super::megabytes(limits.memory_budget()),
+        actual: format!("{what}约 {}", crate::size::mib_text(bytes)),
+        limit: crate::size::mib_text(limits.memory_budget()),
         option: "--max-cells",
     }
 }

@@ -6,18 +6,17 @@
 //! [`extract`] finds the tables, rows and columns by their labels in those grids, the same way for
 //! every kind. Adding an input kind is one new reader module and one line in [`InputKind::read`].
 
-pub mod docx;
+pub(crate) mod docx;
 pub mod extract;
-pub mod formula;
+pub(crate) mod formula;
 pub mod grid;
-pub mod guard;
+pub(crate) mod guard;
 pub mod html;
-pub mod label;
-pub mod pdf;
+pub(crate) mod pdf;
 pub mod sections;
 pub mod text;
 pub mod value;
-pub mod workbook;
+pub(crate) mod workbook;
 
 use std::path::Path;
 
@@ -197,8 +196,8 @@ fn detect_zip(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     if unpacked > limits.max_unpacked_bytes {
         return Err(ErrorKind::TooLarge {
             what: "压缩包解压后的大小",
-            actual: megabytes(unpacked),
-            limit: megabytes(limits.max_unpacked_bytes),
+            actual: crate::size::mib_text(unpacked),
+            limit: crate::size::mib_text(limits.max_unpacked_bytes),
             option: "--max-unpacked-mb",
         });
     }
@@ -244,9 +243,9 @@ pub struct Options {
 /// naming the option that raises the limit. Real returns are far below every one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest input file, in bytes (default 100 MB).
+    /// Largest input file, in bytes (default 100 MiB).
     pub max_file_bytes: u64,
-    /// Largest total unpacked size of a zip-based input (xlsx, ods, docx), in bytes (default 500 MB).
+    /// Largest total unpacked size of a zip-based input (xlsx, ods, docx), in bytes (default 500 MiB).
     pub max_unpacked_bytes: u64,
     /// Most non-empty cells in one sheet (default 200,000; a full return has about 300). It also
     /// bounds the tags of a web page, the lines of web-page text and the cells and paragraphs of a
@@ -258,8 +257,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            max_file_bytes: 100 * 1000 * 1000,
-            max_unpacked_bytes: 500 * 1000 * 1000,
+            max_file_bytes: crate::size::mib(100),
+            max_unpacked_bytes: crate::size::mib(500),
             max_cells: 200_000,
         }
     }
@@ -281,7 +280,7 @@ impl Limits {
 
     /// The memory an xls or ods workbook may take while calamine reads it (every sheet as a dense
     /// rectangle) and an xlsx its shared strings: 1 KB for each cell `max_cells` allows, 200 MB by
-    /// default. A real return takes well under 1 MB; see [`guard`].
+    /// default. A real return takes well under 1 MiB; see [`guard`].
     pub fn memory_budget(&self) -> u64 {
         (self.max_cells as u64).saturating_mul(1000)
     }
@@ -290,17 +289,13 @@ impl Limits {
         if bytes > self.max_file_bytes {
             return Err(ErrorKind::TooLarge {
                 what: "文件大小",
-                actual: megabytes(bytes),
-                limit: megabytes(self.max_file_bytes),
+                actual: crate::size::mib_text(bytes),
+                limit: crate::size::mib_text(self.max_file_bytes),
                 option: "--max-file-mb",
             });
         }
         Ok(())
     }
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 /// Reads one input file into a report.
@@ -347,6 +342,25 @@ pub fn read_bytes(bytes: &[u8], path: impl AsRef<Path>, options: &Options) -> Re
     report.source.file = path.display().to_string();
     report.source.kind = kind.code().to_string();
     Ok(report)
+}
+
+/// The first half of reading: what the input is and the cell grids and text its reader makes of
+/// it, before any label is matched (for tools and benchmarks that look at one step alone).
+///
+/// ```
+/// use nianbao::read::{read_document, InputKind, Limits};
+/// let (kind, doc) = read_document("<table><tr><td>规章</td><td>3</td></tr></table>".as_bytes(), &Limits::default()).unwrap();
+/// assert_eq!(kind, InputKind::Html);
+/// assert_eq!(doc.grids[0].cells()[1].text, "3");
+/// ```
+pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<(InputKind, Document), ErrorKind> {
+    guard::catch(
+        || {
+            let kind = detect(bytes, limits)?;
+            Ok((kind, kind.read(bytes, limits)?))
+        },
+        ErrorKind::Internal,
+    )
 }
 
 /// The kind of input and the report read from it.

@@ -34,9 +34,9 @@ use hayro_interpret::{
 };
 
 use super::grid::{continuation, is_continuation_caption, is_wide, repeated_header_rows};
-use super::label::{normalize, split_numbering};
 use super::{Document, Grid, GridCell};
 use crate::error::ErrorKind;
+use crate::label::{normalize, split_numbering};
 use crate::model::{Location, PlaceKind};
 
 /// Reads a PDF into one grid per table (tables broken across pages joined) and the paragraphs

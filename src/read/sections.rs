@@ -7,7 +7,7 @@
 //! of its section, and headings must come in order. A section's text is every paragraph up to the
 //! next heading, one a line; sections 二 to 四 usually hold only their table and so are empty.
 
-use super::label::{normalize, split_numbering};
+use crate::label::{normalize, split_numbering};
 
 /// Key words of each section's heading: one of them must occur.
 const KEYS: [&[&str]; 6] = [

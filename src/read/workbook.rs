@@ -62,7 +62,7 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
     let intact = template_names_intact(&names, |sheet| grids.iter().any(|g| g.name == sheet));
     let names = names
         .into_iter()
-        .filter(|(name, _)| intact || !name.starts_with(super::extract::NAME_PREFIX))
+        .filter(|(name, _)| intact || !name.starts_with(crate::format::NAME_PREFIX))
         .filter_map(|(name, at)| Some((name, at?)))
         .collect();
     Ok(Document {
@@ -238,7 +238,7 @@ where
 fn template_names_intact(names: &[DefinedName], exists: impl Fn(&str) -> bool) -> bool {
     let mut ours = names
         .iter()
-        .filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX))
+        .filter(|(n, _)| n.starts_with(crate::format::NAME_PREFIX))
         .peekable();
     ours.peek().is_some() && ours.all(|(_, at)| at.as_ref().is_some_and(|at| exists(&at.sheet)))
 }
@@ -246,7 +246,7 @@ fn template_names_intact(names: &[DefinedName], exists: impl Fn(&str) -> bool) -
 /// The cells our template's names (`NB.…`) point at, by sheet.
 fn name_targets(names: &[DefinedName]) -> HashMap<String, HashSet<(u32, u32)>> {
     let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::default();
-    let ours = names.iter().filter(|(n, _)| n.starts_with(super::extract::NAME_PREFIX));
+    let ours = names.iter().filter(|(n, _)| n.starts_with(crate::format::NAME_PREFIX));
     for at in ours.filter_map(|(_, at)| at.as_ref()) {
         out.entry(at.sheet.clone()).or_default().insert((at.row, at.col));
     }

@@ -43,7 +43,7 @@ const JS: &str = include_str!("page/page.js");
 /// Requests handled at once; more are answered 503 at once.
 const MAX_ACTIVE: usize = 64;
 /// The largest JSON body the API takes (the upload plan of thousands of files fits).
-const MAX_JSON: u64 = 16 << 20;
+const MAX_JSON: u64 = 16 * crate::size::MIB;
 /// A session folder whose heartbeat is older than this belongs to a server that did not stop
 /// cleanly (a closed window on Windows, a crash) and is removed by the next server.
 const STALE: Duration = Duration::from_secs(600);
@@ -61,23 +61,23 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 50 MB per file, 500 MB in all, 5,000 files.
+    /// 50 MiB per file, 500 MiB in all, 5,000 files.
     fn default() -> Limits {
         Limits {
-            file_bytes: 50 << 20,
-            total_bytes: 500 << 20,
+            file_bytes: crate::size::mib(50),
+            total_bytes: crate::size::mib(500),
             files: 5000,
         }
     }
 }
 
 impl Limits {
-    /// `单个文件不超过 50 MB，合计不超过 500 MB，最多 5000 份`.
+    /// `单个文件不超过 50 MiB，合计不超过 500 MiB，最多 5000 份`.
     pub fn describe(&self) -> String {
         format!(
             "单个文件不超过 {}，合计不超过 {}，最多 {} 份",
-            megabytes(self.file_bytes),
-            megabytes(self.total_bytes),
+            crate::size::mib_text(self.file_bytes),
+            crate::size::mib_text(self.total_bytes),
             self.files
         )
     }
@@ -97,8 +97,8 @@ impl Limits {
         if size > self.file_bytes {
             Some(ErrorKind::TooLarge {
                 what: "文件大小",
-                actual: megabytes(size),
-                limit: megabytes(self.file_bytes),
+                actual: crate::size::mib_text(size),
+                limit: crate::size::mib_text(self.file_bytes),
                 option: "nianbao serve --max-file-mb",
             })
         } else if count > self.files {
@@ -111,23 +111,13 @@ impl Limits {
         } else if total > self.total_bytes {
             Some(ErrorKind::TooLarge {
                 what: "上传文件的总大小",
-                actual: megabytes(total),
-                limit: megabytes(self.total_bytes),
+                actual: crate::size::mib_text(total),
+                limit: crate::size::mib_text(self.total_bytes),
                 option: "nianbao serve --max-total-mb",
             })
         } else {
             None
         }
-    }
-}
-
-/// `50 MB`, `0.3 MB`.
-fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / (1u64 << 20) as f64;
-    if mb >= 10.0 || mb.fract() == 0.0 {
-        format!("{} MB", mb.round())
-    } else {
-        format!("{:.1} MB", mb.max(0.1))
     }
 }
 
@@ -380,8 +370,15 @@ impl App {
 
     fn dispatch(&self, method: &Method, path: &str, q: &[(String, String)], request: &mut Request) -> Reply {
         let year = || match param(q, "year").map(str::parse::<i32>) {
-            Some(Ok(y)) if (2000..=2100).contains(&y) => Ok(y),
-            _ => Err(Reply::error(400, "年度应为 2000 至 2100 之间的年份，如 2024")),
+            Some(Ok(y)) if crate::format::YEARS.contains(&y) => Ok(y),
+            _ => Err(Reply::error(
+                400,
+                format!(
+                    "年度应为 {} 至 {} 之间的年份，如 2024",
+                    crate::format::YEARS.start(),
+                    crate::format::YEARS.end()
+                ),
+            )),
         };
         match (method, path) {
             (Method::Get, "/") => Reply::text(200, "text/html; charset=utf-8", PAGE),
@@ -498,7 +495,9 @@ fn read_body(request: &mut Request, limit: u64, too_large: impl FnOnce() -> Stri
 }
 
 fn read_json(request: &mut Request) -> Result<Value, Reply> {
-    let bytes = read_body(request, MAX_JSON, || format!("请求内容超过 {}", megabytes(MAX_JSON)))?;
+    let bytes = read_body(request, MAX_JSON, || {
+        format!("请求内容超过 {}", crate::size::mib_text(MAX_JSON))
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| Reply::error(400, format!("请求内容不是有效的 JSON（{e}）")))
 }
 
@@ -511,7 +510,7 @@ const FORBIDDEN: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf
 mod tests {
     use std::time::{Duration, SystemTime};
 
-    use super::{megabytes, remove_stale, STALE};
+    use super::{remove_stale, STALE};
 
     #[test]
     fn folders_of_servers_gone_are_removed() {
@@ -535,10 +534,10 @@ mod tests {
     }
 
     #[test]
-    fn sizes_in_megabytes() {
-        assert_eq!(megabytes(50 << 20), "50 MB");
-        assert_eq!(megabytes(1), "0.1 MB");
-        assert_eq!(megabytes(3 << 19), "1.5 MB");
-        assert_eq!(megabytes(u64::MAX), "17592186044416 MB");
+    fn sizes_in_mib() {
+        assert_eq!(crate::size::mib_text(crate::size::mib(50)), "50 MiB");
+        assert_eq!(crate::size::mib_text(1), "0.1 MiB");
+        assert_eq!(crate::size::mib_text(3 << 19), "1.5 MiB");
+        assert_eq!(crate::size::mib_text(u64::MAX), "17592186044416 MiB");
     }
 }

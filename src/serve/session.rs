@@ -8,20 +8,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use super::http::Reply;
 use super::Limits;
 use crate::check::FileCheck;
 use crate::date::beijing_now;
-use crate::error::ErrorKind;
 use crate::format::Format;
 use crate::merge::{merge, Entry, MergeOptions, Merged, Standing};
-use crate::model::Severity;
-use crate::read::{collect, read_bytes, why_skipped, Options};
+use crate::read::{collect, why_skipped};
 use crate::roster::Roster;
-use crate::write::summary::write_summary;
+use crate::write::merged::{merged_json, write_merged_csv};
+use crate::write::summary::write_summary_to;
 use crate::write::xlsx::{findings_workbook, template};
 use crate::write::{safe_file_name, unique_file_names};
 
@@ -325,7 +323,7 @@ impl Session {
             .map(|f| {
                 json!({
                     "severity": f.severity,
-                    "severity_name": if f.severity == "error" { Severity::Error.name() } else { Severity::Warning.name() },
+                    "severity_name": f.severity.name(),
                     "rule": f.rule,
                     "sheet": f.sheet,
                     "cell": f.a1,
@@ -347,8 +345,6 @@ impl Session {
 
     /// One of the downloads of step 3; `name` is the summary's agency (empty: as merged).
     pub fn download(&mut self, what: &str, name: &str) -> Reply {
-        let base = self.files_dir();
-        let out = self.dir.path().join("out");
         let Some(merged) = &mut self.merged else {
             return Reply::error(409, NO_RESULT);
         };
@@ -358,27 +354,29 @@ impl Session {
         let merged = &*merged;
         match what {
             "summary.xlsx" => {
-                let path = out.join("汇总.xlsx");
-                match write_summary(merged, None, &path, &[]).and_then(|()| {
-                    std::fs::read(&path)
-                        .map_err(|e| crate::Error::new(&path, ErrorKind::Io(crate::read::io_message(&e))))
-                }) {
-                    Ok(bytes) => Reply::download("汇总.xlsx", XLSX, bytes),
+                let mut out = std::io::Cursor::new(Vec::new());
+                match write_summary_to(merged, None, &mut out) {
+                    Ok(()) => Reply::download("汇总.xlsx", XLSX, out.into_inner()),
+                    Err(kind) => Reply::error(500, kind.to_string()),
+                }
+            }
+            "findings.xlsx" => {
+                match checks(merged).and_then(|items| findings_workbook(&items).map_err(|k| crate::Error::new("", k))) {
+                    Ok(bytes) => Reply::download("校验结果.xlsx", XLSX, bytes),
                     Err(e) => Reply::error(500, e.kind.to_string()),
                 }
             }
-            "findings.xlsx" => match findings_workbook(&checks(merged, &base)) {
-                Ok(bytes) => Reply::download("校验结果.xlsx", XLSX, bytes),
-                Err(kind) => Reply::error(500, kind.to_string()),
-            },
-            "summary.csv" => match merged.csv(true) {
-                Ok(bytes) => Reply::download("汇总.csv", "text/csv; charset=utf-8", bytes),
-                Err(e) => Reply::error(500, e.kind.to_string()),
-            },
+            "summary.csv" => {
+                let mut out = Vec::new();
+                match write_merged_csv(merged, &mut out, true) {
+                    Ok(()) => Reply::download("汇总.csv", "text/csv; charset=utf-8", out),
+                    Err(e) => Reply::error(500, e.kind.to_string()),
+                }
+            }
             "summary.json" => Reply::download(
                 "汇总.json",
                 "application/json; charset=utf-8",
-                merged.json().into_bytes(),
+                merged_json(merged).into_bytes(),
             ),
             _ => Reply::error(404, "没有这个下载"),
         }
@@ -493,20 +491,20 @@ fn result_json(merged: &Merged) -> Value {
     })
 }
 
-/// Every file checked again, with its report, for the 校验结果 workbook (as `check --report`).
-fn checks(merged: &Merged, base: &Path) -> Vec<(FileCheck, Option<crate::model::Report>)> {
+/// Every file of the merge with its findings and its report as kept, for the 校验结果 workbook (as
+/// `check --report`): nothing is read again.
+fn checks(merged: &Merged) -> crate::Result<Vec<(FileCheck, Option<crate::model::Report>)>> {
     merged
         .ordered()
-        .par_iter()
+        .into_iter()
         .map(|e| {
             let name = e.file.display().to_string();
-            let read = std::fs::read(base.join(&e.file))
-                .map_err(|err| crate::Error::new(&e.file, ErrorKind::Io(crate::read::io_message(&err))))
-                .and_then(|bytes| read_bytes(&bytes, &e.file, &Options::default()));
-            match read {
-                Ok(report) => (FileCheck::of(&name, &report, None), Some(report)),
-                Err(err) => (FileCheck::unreadable(&err), None),
+            if let Some(err) = &e.error {
+                return Ok((FileCheck::unreadable(err), None));
             }
+            let report = merged.report_of(e)?;
+            let findings = merged.findings(e)?;
+            Ok((FileCheck::found(&name, &report, findings), Some(report)))
         })
         .collect()
 }
@@ -518,7 +516,6 @@ fn year_now() -> i32 {
 #[cfg(test)]
 mod tests {
     use super::clean_name;
-    use crate::date::beijing_now;
 
     #[test]
     fn names_stay_inside() {
@@ -532,9 +529,10 @@ mod tests {
     }
 
     #[test]
-    fn this_year() {
-        let (y, mo, d, h, mi, s) = beijing_now();
-        assert!((2025..2200).contains(&y));
-        assert!((1..=12).contains(&mo) && (1..=31).contains(&d) && h < 24 && mi < 60 && s < 60);
+    fn beijing_time_turns_the_year_eight_hours_early() {
+        // 2025-12-31 16:00 UTC is already 2026 in Beijing.
+        let new_year = crate::date::days_from_civil(2025, 12, 31) * 86_400 + 16 * 3600;
+        assert_eq!(crate::date::beijing(new_year).0, 2026);
+        assert_eq!(crate::date::beijing(new_year - 1).0, 2025);
     }
 }

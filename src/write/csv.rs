@@ -53,7 +53,7 @@ impl<W: std::io::Write> LongCsv<W> {
 
     /// Adds one report's cells, in official order.
     pub fn push(&mut self, r: &Report) {
-        let year = r.year.to_string();
+        let year = r.year.map(|y| y.to_string()).unwrap_or_default();
         for (def, value) in r.iter() {
             if self.failed.is_some() {
                 return;

@@ -17,11 +17,7 @@ use crate::model::Report;
 /// assert_eq!(title(&Report::new("某某局", 2024, Format::F2021)), "某某局2024年政府信息公开工作年度报告");
 /// ```
 pub fn title(report: &Report) -> String {
-    let year = if report.year > 0 {
-        format!("{}年", report.year)
-    } else {
-        String::new()
-    };
+    let year = report.year.map(|y| format!("{y}年")).unwrap_or_default();
     format!("{}{year}政府信息公开工作年度报告", report.agency.trim())
 }
 

@@ -5,9 +5,11 @@
 //! output is replaced only as a whole. [`save`] also refuses to write over any input.
 
 pub mod csv;
+pub mod findings;
 pub mod html;
 pub mod json;
 pub mod md;
+pub mod merged;
 pub mod summary;
 pub mod tables;
 pub mod xlsx;

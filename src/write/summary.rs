@@ -11,20 +11,31 @@ use rust_xlsxwriter::{
     Chart, ChartType, ExcelDateTime, Format as Style, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::check::cell_name;
-use crate::error::Result;
-use crate::format::{CellDef, Format, Table, T3_COLUMNS, T4_COLUMNS};
-use crate::merge::{Entry, Merged, Standing, Status};
+use super::findings::Line;
+use crate::error::{ErrorKind, Result};
+use crate::format::{CellDef, Format, T3_COLUMNS};
+use crate::model::district::{Entry, Merged, Standing, Status};
 use crate::model::Report;
+use crate::rules;
 
 /// Writes the summary workbook of `merged` to `path` (atomically, never over an input). With last
 /// year's merge, a 年度对比 sheet compares the district totals and lists the agencies whose 上年结转
 /// does not follow from last year.
 pub fn write_summary(merged: &Merged, previous: Option<&Merged>, path: &Path, inputs: &[PathBuf]) -> Result<()> {
     super::save_with(path, inputs, |file| {
-        let mut wb = build(merged, previous).map_err(|e| format!("生成工作簿失败（{e}）"))?;
-        wb.save_to_writer(file).map_err(|e| format!("写入失败（{e}）"))
+        write_summary_to(merged, previous, file).map_err(|k| k.to_string())
     })
+}
+
+/// Writes the summary workbook of `merged` to `out` (see [`write_summary`]).
+pub fn write_summary_to(
+    merged: &Merged,
+    previous: Option<&Merged>,
+    out: impl std::io::Write + std::io::Seek + Send,
+) -> std::result::Result<(), ErrorKind> {
+    let mut wb = build(merged, previous).map_err(|e| ErrorKind::Write(format!("生成工作簿失败（{e}）")))?;
+    wb.save_to_writer(out)
+        .map_err(|e| ErrorKind::Write(format!("写入失败（{e}）")))
 }
 
 /// Shared looks.
@@ -86,15 +97,16 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
     {
         categories(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
     }
-    findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+    findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered)?;
     reporting(wb.add_worksheet_with_constant_memory()?, merged, &styles)?;
     if let Some(previous) = previous {
         year_over_year(wb.add_worksheet(), merged, previous, &styles)?;
     }
     charts(wb.add_worksheet(), merged, &ordered, &styles)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(format!(
-        "{} {} 年度政府信息公开工作年度报告汇总",
-        total.agency, total.year
+        "{} {}政府信息公开工作年度报告汇总",
+        total.agency,
+        total.year.map(|y| format!("{y} 年度")).unwrap_or_default()
     )));
     Ok(wb)
 }
@@ -110,32 +122,6 @@ const LEAD: &[(&str, f64)] = &[
     ("文件", 30.0),
 ];
 
-/// The two header rows over the cell columns: what the row is, then the column label.
-fn cell_headers(format: Format, def: &CellDef) -> (String, String) {
-    let layout = format.layout();
-    match def.table {
-        Table::T2 => match layout.t2_cell(def.row, def.col) {
-            Some((_, r, c)) => (format!("表二 {}", r.label), c.label.to_string()),
-            None => (def.code.clone(), String::new()),
-        },
-        Table::T3 => {
-            let row = layout.t3_row(def.row).map_or(def.row, |r| r.label);
-            let col = T3_COLUMNS
-                .iter()
-                .find(|c| c.code == def.col)
-                .map_or(def.col, |c| c.label);
-            (format!("表三 {row}"), col.to_string())
-        }
-        Table::T4 => {
-            let c = T4_COLUMNS.iter().find(|c| c.code == def.col);
-            (
-                format!("表四 {}", c.and_then(|c| c.group).unwrap_or_default()),
-                c.map_or(def.col, |c| c.label).to_string(),
-            )
-        }
-    }
-}
-
 /// The two header rows of a sheet with one column per cell after `lead` leading columns.
 /// Constant-memory sheets must be written row by row, so each header row is written whole.
 fn write_headers(
@@ -145,7 +131,7 @@ fn write_headers(
     styles: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     let first = lead.len() as u16;
-    let heads: Vec<(String, String)> = format.cells().iter().map(|d| cell_headers(format, d)).collect();
+    let heads: Vec<(String, String)> = format.cells().iter().map(CellDef::headers).collect();
     for (c, (name, width)) in lead.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
         ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
@@ -285,83 +271,34 @@ fn categories(
 }
 
 /// 校验结果: every finding of every file, every file that could not be read, and why a file that
-/// was read is not in the totals (rule `OTHER_YEAR`, `OTHER_FORMAT`: the status code in capitals).
-fn findings(
-    ws: &mut Worksheet,
-    merged: &Merged,
-    ordered: &[&Entry],
-    styles: &Styles,
-) -> std::result::Result<(), XlsxError> {
-    ws.set_name("校验结果")?;
-    let heads = [
-        ("单位", 28.0),
-        ("文件", 30.0),
-        ("表", 6.0),
-        ("单元格", 14.0),
-        ("规则", 20.0),
-        ("严重程度", 8.0),
-        ("说明", 90.0),
-    ];
-    for (c, (name, width)) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
-        ws.set_column_width(c as u16, *width)?;
-    }
-    let mut row = 1u32;
+/// was read is not in the totals (`OTHER_YEAR`, `OTHER_FORMAT`).
+fn findings(ws: &mut Worksheet, merged: &Merged, ordered: &[&Entry]) -> std::result::Result<(), XlsxError> {
     let format = merged.total.format;
-    for e in ordered {
+    let lines = ordered.iter().flat_map(|e| {
         let agency = e.name();
         let file = e.file.display().to_string();
+        let mut lines = Vec::new();
         if let Some(err) = &e.error {
-            for (c, v) in [agency.as_str(), &file, "", "", "UNREADABLE", "错误", &err.to_string()]
-                .iter()
-                .enumerate()
-            {
-                ws.write_string_with_format(row, c as u16, *v, &styles.bad)?;
-            }
-            row += 1;
-            continue;
+            lines.push(Line::about(rules::UNREADABLE, &agency, &file, &err.to_string()));
+            return lines;
         }
-        if let Some(reason) = &e.reason {
-            // A wrong layout is the agency's to put right (an error); another year is the user's
-            // choice of what to merge (a warning).
-            let (rule, severity, style) = match e.status {
-                Status::OtherFormat => ("OTHER_FORMAT", "错误", &styles.bad),
-                _ => ("OTHER_YEAR", "警告", &styles.text),
-            };
-            for (c, v) in [agency.as_str(), &file, "", "", rule, severity, reason.as_str()]
-                .iter()
-                .enumerate()
-            {
-                ws.write_string_with_format(row, c as u16, *v, style)?;
-            }
-            row += 1;
+        // A wrong layout is the agency's to put right (an error); another year is the user's
+        // choice of what to merge (a warning).
+        let set_aside = match e.status {
+            Status::OtherFormat => Some(rules::OTHER_FORMAT),
+            Status::OtherYear => Some(rules::OTHER_YEAR),
+            _ => None,
+        };
+        if let (Some(rule), Some(reason)) = (set_aside, &e.reason) {
+            lines.push(Line::about(rule, &agency, &file, reason));
         }
+        let entry_format = e.format.unwrap_or(format);
         for f in merged.findings(e).unwrap_or_default() {
-            let table = crate::format::Table::ALL
-                .iter()
-                .find(|t| f.cell.starts_with(t.code()))
-                .map_or("", |t| t.name());
-            let place = match (&f.sheet, &f.a1) {
-                (Some(s), Some(a)) => format!("{s}!{a}"),
-                _ => cell_name(format, &f.cell),
-            };
-            let severity = if f.severity == "error" { "错误" } else { "警告" };
-            let style = if f.severity == "error" {
-                &styles.bad
-            } else {
-                &styles.text
-            };
-            for (c, v) in [agency.as_str(), &file, table, &place, &f.rule, severity, &f.message]
-                .iter()
-                .enumerate()
-            {
-                ws.write_string_with_format(row, c as u16, *v, style)?;
-            }
-            row += 1;
+            lines.push(Line::finding(&agency, &file, entry_format, &f));
         }
-    }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+        lines
+    });
+    super::findings::write_findings_sheet(ws, "校验结果", lines)?;
     Ok(())
 }
 
@@ -432,17 +369,6 @@ fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::resul
     Ok(())
 }
 
-/// The outcome groups of 表三 for the pie chart: label and the code prefix of the result rows they
-/// add up (2019's single `other` row and 2021's three `other_*` rows alike).
-const OUTCOMES: &[(&str, &str)] = &[
-    ("予以公开", "granted"),
-    ("部分公开", "partial"),
-    ("不予公开", "denied_"),
-    ("无法提供", "unable_"),
-    ("不予处理", "rejected_"),
-    ("其他处理", "other"),
-];
-
 /// Agencies shown in the applications chart, most applications first.
 const CHART_AGENCIES: usize = 30;
 
@@ -492,11 +418,10 @@ fn charts(
     let base = last + 3;
     ws.write_string_with_format(base, 0, "办理结果", &styles.header)?;
     ws.write_string_with_format(base, 1, "件数（全区）", &styles.header)?;
-    for (i, (label, prefix)) in OUTCOMES.iter().enumerate() {
-        let sum: f64 = format
-            .layout()
-            .t3_result_leaves()
-            .filter(|r| r.code.starts_with(prefix))
+    let outcomes = format.layout().t3_outcomes();
+    for (i, (label, rows)) in outcomes.iter().enumerate() {
+        let sum: f64 = rows
+            .iter()
             .filter_map(|r| merged.total.get(&format!("t3.{}.total", r.code)))
             .sum();
         ws.write_string_with_format(base + 1 + i as u32, 0, *label, &styles.text)?;
@@ -505,8 +430,8 @@ fn charts(
     let mut pie = Chart::new(ChartType::Pie);
     pie.title().set_name("全区政府信息公开申请办理结果");
     pie.add_series()
-        .set_categories(("图表", base + 1, 0, base + OUTCOMES.len() as u32, 0))
-        .set_values(("图表", base + 1, 1, base + OUTCOMES.len() as u32, 1));
+        .set_categories(("图表", base + 1, 0, base + outcomes.len() as u32, 0))
+        .set_values(("图表", base + 1, 1, base + outcomes.len() as u32, 1));
     ws.insert_chart(22, 3, &pie)?;
     Ok(())
 }
@@ -524,8 +449,8 @@ fn year_over_year(
     let heads = [
         ("项目", 40.0),
         ("列", 16.0),
-        (&*format!("{} 年", last.year), 12.0),
-        (&*format!("{} 年", this.year), 12.0),
+        (&*last.year_text(), 12.0),
+        (&*this.year_text(), 12.0),
         ("增减", 10.0),
         ("增减率", 10.0),
     ];
@@ -545,7 +470,7 @@ fn year_over_year(
         .iter()
         .filter(|d| last.format.cell_index(&d.code).is_some())
     {
-        let (group, label) = cell_headers(this.format, def);
+        let (group, label) = def.headers();
         ws.write_string_with_format(row, 0, group, &styles.text)?;
         ws.write_string_with_format(row, 1, label, &styles.text)?;
         let (a, b) = (last.get(&def.code), this.get(&def.code));
@@ -578,7 +503,7 @@ fn year_over_year(
         ws.write_string_with_format(row, c as u16, *name, &styles.header)?;
     }
     row += 1;
-    let key = |e: &Entry| crate::read::label::normalize(e.agency.as_deref().unwrap_or_default());
+    let key = |e: &Entry| crate::agency::key(e.agency.as_deref().unwrap_or_default());
     for e in merged.ordered().into_iter().filter(|e| e.status == Status::Counted) {
         let Some(p) = previous
             .entries

@@ -7,7 +7,7 @@
 //! and Markdown writers render. A row the report does not have at all (a 规章 row left out, the
 //! two sub-rows of a （六）其他处理 printed as one row) is left out, as the publisher did.
 
-use crate::format::{Kind, Layout, Table, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS, T4_GROUPS};
+use crate::format::{Kind, Table, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS, T4_GROUPS};
 use crate::model::{format_number, Report};
 
 /// What a drawn cell is.
@@ -181,25 +181,6 @@ fn t2(report: &Report) -> DrawnTable {
     }
 }
 
-/// The groups a 表三 row lies under, outermost first.
-fn ancestors(layout: &Layout, code: &str) -> Vec<&'static crate::format::RowDef> {
-    let mut out = Vec::new();
-    let mut parent = layout
-        .t3_rows
-        .iter()
-        .chain(layout.t3_groups)
-        .find(|r| r.code == code)
-        .and_then(|r| r.parent);
-    while let Some(p) = parent {
-        let Some(group) = layout.t3_groups.iter().find(|g| g.code == p) else {
-            break;
-        };
-        out.insert(0, group);
-        parent = group.parent;
-    }
-    out
-}
-
 /// Header rows of columns grouped under headers: a column without a group spans both rows, a run
 /// of columns with one group gets the group across them and their labels below.
 fn grouped_header(columns: &[(&'static str, Option<&'static str>)]) -> (Vec<Drawn>, Vec<Drawn>) {
@@ -235,7 +216,7 @@ fn t3(report: &Report) -> DrawnTable {
     let depth = layout
         .t3_rows
         .iter()
-        .map(|r| ancestors(layout, r.code).len() as u32)
+        .map(|r| layout.t3_ancestors(r.code).len() as u32)
         .max()
         .unwrap_or(0);
     let label_cols = depth + 1;
@@ -254,10 +235,10 @@ fn t3(report: &Report) -> DrawnTable {
     ];
     let mut body = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let chain = ancestors(layout, row.code);
+        let chain = layout.t3_ancestors(row.code);
         let mut line = Vec::new();
         for group in &chain {
-            let under = |r: &crate::format::RowDef| ancestors(layout, r.code).iter().any(|g| g.code == group.code);
+            let under = |r: &crate::format::RowDef| layout.t3_is_under(r.code, group.code);
             if !rows[..i].iter().any(|r| under(r)) {
                 let span = rows[i..].iter().filter(|r| under(r)).count() as u32;
                 line.push(Drawn::label(group.label, 1, span));

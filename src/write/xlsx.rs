@@ -2,7 +2,7 @@
 //!
 //! Every workbook here draws 表二, 表三 and 表四 with one piece of code that walks the format tables
 //! in [`crate::format`] — block by block, row by row, the merged headers built from each column's
-//! chain of labels — and the live checks from [`crate::check::SUM_RULES`]. The same drawing serves a
+//! chain of labels — and the live checks from [`crate::rules::SUM_RULES`]. The same drawing serves a
 //! template (white input cells unlocked and validated, totals as formulas, sheets protected) and a
 //! report (its values written, cells with findings red or amber with a note explaining the rule).
 //!
@@ -21,20 +21,20 @@
 //! ```
 
 mod draw;
-mod style;
+pub(crate) mod style;
 
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
 
-use self::draw::{render, Ctx, Plan, What, T3_LABEL_COLS};
+use self::draw::{render, Ctx, Plan, What};
 use self::style::Role;
-use crate::check::{cell_name, FileCheck};
+use super::findings::Line;
 use crate::error::ErrorKind;
-use crate::format::{Format, Kind, Table, T3_COLUMNS, T4_COLUMNS};
+use crate::format::{Format, Kind, Table, NAME_PREFIX, T3_COLUMNS, T4_COLUMNS};
+use crate::model::FileCheck;
 use crate::model::{Finding, Report, Severity};
-use crate::read::extract::NAME_PREFIX;
 
 /// What a check cell shows when its equation holds.
 pub const RIGHT: &str = "正确";
@@ -128,7 +128,7 @@ impl Placed {
 ///
 /// let bytes = template(2019, Format::F2019, None).unwrap();
 /// let report = read_bytes(&bytes, "模板.xlsx", &Options::default()).unwrap();
-/// assert_eq!((report.year, report.format), (2019, Format::F2019));
+/// assert_eq!((report.year, report.format), (Some(2019), Format::F2019));
 /// assert_eq!(report.get("t3.new.natural"), Some(0.0)); // blank: read as 0 with a warning
 /// ```
 pub fn template(year: i32, format: Format, agency: Option<&str>) -> Result<Vec<u8>, ErrorKind> {
@@ -201,8 +201,8 @@ fn book(report: &Report, findings: &[Finding], mode: Mode, note: &str) -> Result
 }
 
 /// Fixed document properties, so the same workbook gives the same bytes.
-fn properties(year: i32, title: String) -> Result<DocProperties, XlsxError> {
-    let year = year.clamp(2000, 9998) as u16;
+fn properties(year: Option<i32>, title: String) -> Result<DocProperties, XlsxError> {
+    let year = year.unwrap_or(2000).clamp(2000, 9998) as u16;
     Ok(DocProperties::new()
         .set_title(title)
         .set_author("nianbao")
@@ -211,11 +211,7 @@ fn properties(year: i32, title: String) -> Result<DocProperties, XlsxError> {
 }
 
 fn report_title(report: &Report) -> String {
-    let year = if report.year > 0 {
-        format!("{}年度", report.year)
-    } else {
-        String::new()
-    };
+    let year = report.year.map(|y| format!("{y}年度")).unwrap_or_default();
     format!("{}{year}政府信息公开工作年度报告", report.agency)
 }
 
@@ -243,10 +239,11 @@ pub fn layout_sheets(
 ) -> Result<Placed, XlsxError> {
     let ctx = Ctx::new(report, findings, mode);
     let mut placed = Placed::default();
+    let t3_labels = t3_label_widths(report.format);
     for table in Table::ALL {
         let (label_cols, labels, data, landscape): (u16, &[f64], f64, bool) = match table {
             Table::T2 => (1, &[30.0], 18.0, false),
-            Table::T3 => (T3_LABEL_COLS, &T3_LABEL_WIDTHS, 9.5, true),
+            Table::T3 => (t3_labels.len() as u16, &t3_labels, 9.5, true),
             Table::T4 => (0, &[], 9.5, true),
         };
         let columns = match table {
@@ -279,8 +276,16 @@ pub fn layout_sheets(
     Ok(placed)
 }
 
-/// 表三's label columns: 三、本年度办理结果, the groups （三）…, the row labels.
-const T3_LABEL_WIDTHS: [f64; 3] = [7.5, 11.0, 40.0];
+/// The widths of 表三's label columns: narrow ones for 三、本年度办理结果 and the groups （三）…
+/// (one a level of nesting), then a wide one for the row labels.
+fn t3_label_widths(format: Format) -> Vec<f64> {
+    let n = format.layout().t3_label_cols() as usize;
+    let mut widths: Vec<f64> = (0..n.saturating_sub(1))
+        .map(|i| if i == 0 { 7.5 } else { 11.0 })
+        .collect();
+    widths.push(40.0);
+    widths
+}
 /// A check column beside 表三.
 const CHECK_WIDTH: f64 = 12.0;
 
@@ -308,9 +313,10 @@ pub fn layout_sheet(
     mode: Mode,
 ) -> Result<Placed, XlsxError> {
     let ctx = Ctx::new(report, findings, mode);
-    let mut widths = T3_LABEL_WIDTHS.to_vec();
+    let mut widths = t3_label_widths(report.format);
+    let label_cols = widths.len() as u16;
     widths.extend(std::iter::repeat_n(10.0, T4_COLUMNS.len()));
-    if let Some(w) = widths.get_mut(T3_LABEL_COLS as usize + T3_COLUMNS.len()) {
+    if let Some(w) = widths.get_mut(label_cols as usize + T3_COLUMNS.len()) {
         *w = CHECK_WIDTH;
     }
     let last = widths.len() as u16 - 1;
@@ -325,13 +331,13 @@ pub fn layout_sheet(
     );
     let mut row = 3;
     for table in Table::ALL {
-        row = plan.table(report.format, table, row, T3_LABEL_COLS) + 1;
+        row = plan.table(report.format, table, row, label_cols) + 1;
     }
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
     let mut placed = Placed::default();
     render(ws, name, &plan, &ctx, &mut placed)?;
-    ws.set_freeze_panes(2, T3_LABEL_COLS)?;
+    ws.set_freeze_panes(2, label_cols)?;
     page(ws, true, false);
     Ok(placed)
 }
@@ -351,7 +357,7 @@ pub fn layout_sheet(
 /// let placed = layout_sheets(&mut wb, &report, &[], Mode::Filled).unwrap();
 /// define_names(&mut wb, &placed).unwrap();
 /// let back = read_bytes(&wb.save_to_buffer().unwrap(), "x.xlsx", &Options::default()).unwrap();
-/// assert_eq!(back.source.format_from, "names");
+/// assert_eq!(back.source.format_from, nianbao::model::FormatFrom::Names);
 /// assert_eq!(back.get("t2.licensing.change"), Some(-8.0));
 /// ```
 pub fn define_names(wb: &mut Workbook, placed: &Placed) -> Result<(), XlsxError> {
@@ -379,11 +385,7 @@ fn page(ws: &mut Worksheet, landscape: bool, one_page: bool) {
 fn cover(report: &Report, findings: &[Finding], mode: Mode, note: &str, placed: &Placed) -> Plan {
     let layout = report.format.layout();
     let mut plan = Plan::new(vec![14.0, 24.0, 24.0, 34.0]);
-    let year = if report.year > 0 {
-        format!("{}年度", report.year)
-    } else {
-        String::new()
-    };
+    let year = report.year.map(|y| format!("{y}年度")).unwrap_or_default();
     plan.text((0, 0), (0, 3), format!("{year}政府信息公开工作年度报告"), Role::Title);
     let subtitle = match mode {
         Mode::Template => "表二至表四数据填报表",
@@ -406,10 +408,9 @@ fn cover(report: &Report, findings: &[Finding], mode: Mode, note: &str, placed: 
         What::Field(report.agency.clone(), entry),
         Some("agency"),
     );
-    let year_text = if report.year > 0 {
-        report.year.to_string()
-    } else {
-        String::new()
+    let year_text = match report.year {
+        Some(y) => y.to_string(),
+        None => String::new(),
     };
     field(&mut plan, "报告年度", What::Field(year_text, Role::Value), Some("year"));
     let format_text = format!(
@@ -459,7 +460,7 @@ fn cover(report: &Report, findings: &[Finding], mode: Mode, note: &str, placed: 
                 for f in findings {
                     let at = match (&f.sheet, &f.a1) {
                         (Some(s), Some(a)) => format!("{s}!{a}"),
-                        _ => place_name(report.format, &f.cell),
+                        _ => super::findings::place_name(report.format, &f.cell),
                     };
                     plan.text((r, 0), (r, 0), f.severity.name(), Role::Group).tone = Some(f.severity);
                     plan.text((r, 1), (r, 1), f.rule, Role::Label);
@@ -555,11 +556,10 @@ fn instructions(report: &Report) -> Vec<String> {
     out.push(
         "表三“总计”列、“（七）总计”行和表四各“总计”列由公式自动计算。表格右侧和下方的黄色“校验”单元格自动检查勾稽关系，显示“正确”“错误”或“未填完”；报送前须全部显示“正确”，本页“校验结果”应为“全部正确”。".into(),
     );
-    let deadline = if report.year > 0 {
-        format!("，即本表应于 {} 年 1 月 31 日前报送", report.year + 1)
-    } else {
-        String::new()
-    };
+    let deadline = report
+        .year
+        .map(|y| format!("，即本表应于 {} 年 1 月 31 日前报送", y + 1))
+        .unwrap_or_default();
     out.push(format!(
         "报送时限：依据《中华人民共和国政府信息公开条例》第四十九条，县级以上人民政府部门应当在每年 1 月 31 日前向本级政府信息公开工作主管部门提交本行政机关上一年度政府信息公开工作年度报告{deadline}。"
     ));
@@ -590,7 +590,7 @@ pub fn findings_workbook(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8
 
 fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let year = items.iter().find_map(|(_, r)| r.as_ref().map(|r| r.year)).unwrap_or(0);
+    let year = items.iter().find_map(|(_, r)| r.as_ref()?.year);
     wb.set_properties(&properties(year, "政府信息公开工作年度报告校验结果".into())?);
     wb.add_worksheet().set_name(FINDINGS_SHEET)?;
     let mut taken = vec![FINDINGS_SHEET.to_string()];
@@ -609,72 +609,27 @@ fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, XlsxE
         taken.push(name.clone());
         placed.push(Some(layout_sheet(&mut wb, &name, report, &fc.findings, Mode::Filled)?));
     }
-    let plan = findings_list(items, &placed);
     let ws = wb.worksheet_from_name(FINDINGS_SHEET)?;
-    let empty = Report::new("", 0, Format::F2021);
-    render(
-        ws,
-        FINDINGS_SHEET,
-        &plan,
-        &Ctx::new(&empty, &[], Mode::Filled),
-        &mut Placed::default(),
-    )?;
-    let last = plan.items.iter().map(|i| i.r1).max().unwrap_or(1).max(1);
-    ws.autofilter(0, 0, last, plan.widths.len() as u16 - 1)?;
-    ws.set_freeze_panes(1, 0)?;
-    ws.set_repeat_rows(0, 0)?;
+    super::findings::write_findings_sheet(ws, FINDINGS_SHEET, findings_lines(items, &placed))?;
     page(ws, true, false);
     wb.save_to_buffer()
 }
 
-/// The sheet 校验结果: a header row, then one row per finding (a clean file gets one row saying so,
-/// an unreadable one its error), each linking to the cell on the agency's sheet.
-fn findings_list(items: &[(FileCheck, Option<Report>)], placed: &[Option<Placed>]) -> Plan {
-    let headers = ["单位", "文件", "表", "单元格", "规则", "严重程度", "说明"];
-    let mut plan = Plan::new(vec![22.0, 30.0, 7.0, 20.0, 20.0, 10.0, 70.0]);
-    for (c, h) in (0..).zip(headers) {
-        plan.text((0, c), (0, c), h, Role::Header);
-    }
-    let mut r = 1;
+/// The lines of the sheet 校验结果: one per finding (a clean file gets one line saying so, an
+/// unreadable one its error), each linking to the cell on the agency's sheet.
+fn findings_lines(items: &[(FileCheck, Option<Report>)], placed: &[Option<Placed>]) -> Vec<Line> {
+    let mut lines = Vec::new();
     for ((fc, report), at) in items.iter().zip(placed) {
         let agency = fc.agency.clone().unwrap_or_default();
-        let mut row = |plan: &mut Plan, texts: [String; 7], severity: Option<Severity>, link: Option<&CellRef>| {
-            for (c, t) in (0..).zip(texts) {
-                match (c, link) {
-                    (3, Some(to)) => {
-                        let text = if t.is_empty() { "查看".to_string() } else { t };
-                        plan.put((r, c), (r, c), What::Link(text, format!("internal:{}", to.absolute())));
-                    }
-                    (5, _) => plan.text((r, c), (r, c), t, Role::Group).tone = severity,
-                    _ => {
-                        plan.text((r, c), (r, c), t, Role::Plain);
-                    }
-                }
-            }
-            r += 1;
-        };
         if !fc.readable {
-            let error = fc.error.clone().unwrap_or_default();
-            let texts = ["", &fc.file, "", "", "FILE_UNREADABLE", Severity::Error.name(), &error].map(String::from);
-            row(&mut plan, texts, Some(Severity::Error), None);
+            lines.push(Line::unreadable(&fc.file, fc.error.as_deref().unwrap_or_default()));
             continue;
         }
         if fc.findings.is_empty() {
-            let texts = [&agency, &fc.file, "", "", "", "无", "未发现问题"].map(String::from);
-            row(&mut plan, texts, None, None);
+            lines.push(Line::clean(&agency, &fc.file));
         }
+        let format = report.as_ref().map_or(Format::F2021, |r| r.format);
         for f in &fc.findings {
-            let table = Table::ALL
-                .iter()
-                .find(|t| f.cell.split('.').next() == Some(t.code()))
-                .map_or("", |t| t.name());
-            let cell = match (&f.sheet, &f.a1) {
-                (Some(s), Some(a)) => format!("{s}!{a}"),
-                _ => report
-                    .as_ref()
-                    .map(|rep| place_name(rep.format, &f.cell))
-                    .unwrap_or_default(),
-            };
             // A finding on a row or a table links to its first cell.
             let link = at.as_ref().and_then(|p| {
                 p.cells.get(&f.cell).or_else(|| {
@@ -685,31 +640,13 @@ fn findings_list(items: &[(FileCheck, Option<Report>)], placed: &[Option<Placed>
                         .map(|(_, v)| v)
                 })
             });
-            let texts = [&agency, &fc.file, table, &cell, f.rule, f.severity.name(), &f.message].map(String::from);
-            row(&mut plan, texts, Some(f.severity), link);
+            lines.push(Line {
+                link: link.map(|to| format!("internal:{}", to.absolute())),
+                ..Line::finding(&agency, &fc.file, format, f)
+            });
         }
     }
-    plan
-}
-
-/// Words for what a finding points at: a cell (`表三 “一、本年新收…”行 自然人列`), a row (`“规章”行`),
-/// a whole table (`整张表`) or nothing.
-fn place_name(format: Format, code: &str) -> String {
-    let layout = format.layout();
-    match code.split('.').collect::<Vec<_>>().as_slice() {
-        [""] => String::new(),
-        [_] => "整张表".to_string(),
-        ["t2", row] => layout
-            .t2
-            .iter()
-            .flat_map(|b| b.rows)
-            .find(|r| r.code == *row)
-            .map_or_else(|| code.to_string(), |r| format!("“{}”行", r.label)),
-        ["t3", row] => layout
-            .t3_row(row)
-            .map_or_else(|| code.to_string(), |r| format!("“{}”行", r.label)),
-        _ => cell_name(format, code),
-    }
+    lines
 }
 
 fn file_stem(file: &str) -> String {

@@ -50,7 +50,7 @@ function year() {
 
 function megabytes(bytes) {
   const mb = bytes / 1048576;
-  return (mb >= 10 ? mb.toFixed(0) : mb.toFixed(1)) + " MB";
+  return (mb >= 10 ? mb.toFixed(0) : mb.toFixed(1)) + " MiB";
 }
 
 // ---- the year and the format it implies ----

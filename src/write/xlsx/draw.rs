@@ -12,17 +12,16 @@ use std::collections::{BTreeMap, HashMap};
 use rust_xlsxwriter::utility::{cell_range, row_col_to_cell};
 use rust_xlsxwriter::{
     ConditionalFormatCell, ConditionalFormatCellRule, DataValidation, DataValidationErrorStyle, DataValidationRule,
-    Formula, Note, ProtectionOptions, Url, Worksheet, XlsxError,
+    Formula, Note, ProtectionOptions, Worksheet, XlsxError,
 };
 
 use super::style::{check_marks, line_height, style, text_width, Role};
 use super::{CellRef, Mode, Placed, INCOMPLETE, RIGHT, WRONG};
-use crate::check::{equations, Each, Equation, SumRule, SUM_RULES};
 use crate::format::{
-    CellDef, Format, Kind, Layout, Table, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS,
-    T4_GROUPS,
+    CellDef, Format, Kind, Table, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS, T4_GROUPS,
 };
 use crate::model::{format_number, Finding, Reading, Report, Severity};
+use crate::rules::{equations, sum_rules, Each, Equation, SumRule, SUM_RULES};
 
 /// Zero-based row.
 type Row = u32;
@@ -61,8 +60,6 @@ pub enum What {
     Field(String, Role),
     /// A formula with the result it shows until recalculated.
     Formula(String, String, Role),
-    /// A link: its text and where it goes (`internal:'某局'!$D$5`).
-    Link(String, String),
 }
 
 /// The items of one sheet and its column widths.
@@ -118,7 +115,7 @@ impl Plan {
     pub fn table(&mut self, format: Format, table: Table, top: Row, label_cols: Col) -> Row {
         match table {
             Table::T2 => self.t2(format, top, label_cols.max(1)),
-            Table::T3 => self.t3(format, top, label_cols.max(T3_LABEL_COLS)),
+            Table::T3 => self.t3(format, top, label_cols.max(format.layout().t3_label_cols())),
             Table::T4 => self.t4(format, top, label_cols),
         }
     }
@@ -160,8 +157,8 @@ impl Plan {
     fn t3(&mut self, format: Format, top: Row, lc: Col) -> Row {
         let layout = format.layout();
         let n = T3_COLUMNS.len() as Col;
-        let row_rules = rules(Each::T3Row);
-        let col_rules = rules(Each::T3Column);
+        let row_rules: Vec<&SumRule> = sum_rules(Each::T3Row).collect();
+        let col_rules: Vec<&SumRule> = sum_rules(Each::T3Column).collect();
         let last = lc + n - 1 + row_rules.len() as Col;
         self.text((top, 0), (top, last), layout.sections[2], Role::Heading).key = Some("t3".into());
         let h = top + 1;
@@ -181,7 +178,7 @@ impl Plan {
             self.text(
                 (h, c),
                 (h + levels - 1, c),
-                format!("校验：{}", rule.title),
+                format!("校验：{}", rule.rule.title),
                 Role::CheckHeader,
             );
         }
@@ -189,7 +186,7 @@ impl Plan {
         let col_of = |code: &str| T3_COLUMNS.iter().position(|c| c.code == code).map(|j| lc + j as Col);
         let row_checks: Vec<Vec<Equation>> = row_rules.iter().map(|rule| equations(format, rule)).collect();
         for (r, row) in (first..).zip(layout.t3_rows) {
-            let depth = t3_depth(layout, row.parent).min(lc as usize - 1) as Col;
+            let depth = layout.t3_ancestors(row.code).len().min(lc as usize - 1) as Col;
             self.text((r, depth), (r, lc - 1), row.label, Role::Label).key = Some(format!("t3.{}", row.code));
             for col in T3_COLUMNS {
                 let c = col_of(col.code).unwrap_or(lc);
@@ -210,12 +207,17 @@ impl Plan {
             let (Some(&a), Some(&b)) = (under.first(), under.last()) else {
                 continue;
             };
-            let c = t3_depth(layout, group.parent).min(lc as usize - 1) as Col;
+            let c = layout.t3_ancestors(group.code).len().min(lc as usize - 1) as Col;
             self.text((a, c), (b, c), group.label, Role::Group);
         }
         let mut r = first + layout.t3_rows.len() as Row;
         for rule in col_rules {
-            self.text((r, 0), (r, lc - 1), format!("校验：{}", rule.title), Role::CheckHeader);
+            self.text(
+                (r, 0),
+                (r, lc - 1),
+                format!("校验：{}", rule.rule.title),
+                Role::CheckHeader,
+            );
             for eq in equations(format, rule) {
                 if let Some(c) = col_of(eq.on) {
                     self.put((r, c), (r, c), What::Check(eq));
@@ -250,8 +252,8 @@ impl Plan {
             self.cell(format, (r, c), (r, c), &format!("t4.{}", col.code));
         }
         r += 1;
-        for rule in rules(Each::T4Group) {
-            let title = format!("校验：{}", rule.title);
+        for rule in sum_rules(Each::T4Group) {
+            let title = format!("校验：{}", rule.rule.title);
             if lc > 0 {
                 self.text((r, 0), (r, lc - 1), title, Role::CheckHeader);
             } else {
@@ -306,25 +308,6 @@ impl Plan {
     }
 }
 
-/// 表三's label columns: 三、本年度办理结果, its groups （三）…, their sub-rows.
-pub const T3_LABEL_COLS: Col = 3;
-
-/// The sum rules expanded over one kind of instance.
-fn rules(each: Each) -> Vec<&'static SumRule> {
-    SUM_RULES.iter().filter(|r| r.each == each).collect()
-}
-
-/// How many groups a 表三 row or group with this parent lies under.
-fn t3_depth(layout: &Layout, parent: Option<&str>) -> usize {
-    let mut depth = 0;
-    let mut p = parent;
-    while let Some(code) = p {
-        depth += 1;
-        p = layout.t3_groups.iter().find(|g| g.code == code).and_then(|g| g.parent);
-    }
-    depth
-}
-
 /// What a report cell holds in the workbook.
 enum Written {
     Number(f64),
@@ -361,7 +344,7 @@ impl<'a> Ctx<'a> {
         let mut marks: HashMap<String, Mark> = HashMap::new();
         for f in findings {
             let line = format!("【{}】{}（{}）", f.severity.name(), f.message, f.rule);
-            let sum_rule = SUM_RULES.iter().any(|r| r.id == f.rule);
+            let sum_rule = SUM_RULES.iter().any(|r| r.rule.id == f.rule);
             let mut keys = vec![f.cell.clone()];
             if !sum_rule {
                 keys.extend(f.cells.iter().cloned());
@@ -474,7 +457,6 @@ pub fn render(ws: &mut Worksheet, sheet: &str, plan: &Plan, ctx: &Ctx, placed: &
             What::Text(_, role) | What::Field(_, role) | What::Formula(_, _, role) => *role,
             What::Cell(def) => ctx.role(def),
             What::Check(_) => Role::Check,
-            What::Link(..) => Role::Link,
         };
         let fmt = style(role, mark.map(|m| m.severity).or(item.tone));
         let merged = item.r0 != item.r1 || item.c0 != item.c1;
@@ -492,9 +474,6 @@ pub fn render(ws: &mut Worksheet, sheet: &str, plan: &Plan, ctx: &Ctx, placed: &
             }
             What::Field(text, _) => {
                 ws.write_string_with_format(r, c, text, &fmt)?;
-            }
-            What::Link(text, target) => {
-                ws.write_url_with_format(r, c, Url::new(target).set_text(text), &fmt)?;
             }
             What::Formula(formula, cached, _) => {
                 ws.write_formula_with_format(r, c, Formula::new(formula).set_result(cached), &fmt)?;
@@ -667,7 +646,6 @@ fn heights(plan: &Plan) -> BTreeMap<Row, f64> {
         let (text, role) = match &item.what {
             What::Text(t, role) | What::Field(t, role) => (t.as_str(), *role),
             What::Formula(_, cached, role) => (cached.as_str(), *role),
-            What::Link(text, _) => (text.as_str(), Role::Link),
             What::Cell(_) | What::Check(_) => ("", Role::Check),
         };
         let size = role.font_size();

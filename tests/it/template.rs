@@ -1,20 +1,22 @@
 //! The official-layout workbooks: the template's labels, merged headers, names, protection,
 //! validation and formulas as another reader sees them; round trips through the reader; the CLI.
 
+use nianbao::model::FormatFrom;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::path::Path;
 use std::process::Command;
 
 use calamine::{open_workbook_from_rs, Data, Dimensions, Reader, Xlsx};
-use nianbao::check::{equations, FileCheck, SUM_RULES};
+use nianbao::check::FileCheck;
 use nianbao::format::{
     Format, Kind, Table, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS, T4_GROUPS, T4_SUIT,
 };
 use nianbao::model::{Reading, Report};
 use nianbao::read::{read_bytes, read_path, Options};
+use nianbao::rules::{equations, SUM_RULES};
 
-mod bytes;
+use crate::bytes;
 use nianbao::write::xlsx::{
     filled, findings_workbook, form, layout_sheet, layout_sheets, template, Mode, FINDINGS_SHEET, INCOMPLETE,
 };
@@ -252,10 +254,8 @@ fn merged_headers_follow_the_official_layout() {
         assert_eq!(span_of(&mut book, "表三", "（七）总计"), (1, 2));
         assert_eq!(span_of(&mut book, "表三", "一、本年新收政府信息公开申请数量"), (1, 3));
         assert_eq!(span_of(&mut book, "表三", "四、结转下年度继续办理"), (1, 3));
-        match format {
-            Format::F2019 => assert_eq!(span_of(&mut book, "表三", "（六）其他处理"), (1, 2)),
-            Format::F2021 => assert_eq!(span_of(&mut book, "表三", "（六）其他处理"), (3, 1)),
-        }
+        let other = if format == Format::F2019 { (1, 2) } else { (3, 1) };
+        assert_eq!(span_of(&mut book, "表三", "（六）其他处理"), other);
         assert_eq!(span_of(&mut book, "表四", "行政复议"), (1, 5));
         assert_eq!(span_of(&mut book, "表四", T4_SUIT), (1, 10));
         assert_eq!(span_of(&mut book, "表四", "未经复议直接起诉"), (1, 5));
@@ -429,8 +429,11 @@ fn blank_template_reads_back_blank() {
     for format in Format::ALL {
         let bytes = template(2024, format, Some("某某镇人民政府")).unwrap();
         let r = read_bytes(&bytes, "模板.xlsx", &Options::default()).unwrap();
-        assert_eq!((r.agency.as_str(), r.year, r.format), ("某某镇人民政府", 2024, format));
-        assert_eq!(r.source.format_from, "names");
+        assert_eq!(
+            (r.agency.as_str(), r.year, r.format),
+            ("某某镇人民政府", Some(2024), format)
+        );
+        assert_eq!(r.source.format_from, FormatFrom::Names);
         for (def, v) in r.iter() {
             assert!(v.is_none_or(|v| v.reading == Reading::Blank), "{}: {v:?}", def.code);
         }
@@ -443,7 +446,7 @@ fn filled_and_form_read_back_exactly() {
         let want = known(format);
         let bytes = filled(&want, &[], "来源文件：测试").unwrap();
         let got = read_bytes(&bytes, "x.xlsx", &Options::default()).unwrap();
-        assert_eq!((got.agency.as_str(), got.year), ("某某区住房和城乡建设局", 2024));
+        assert_eq!((got.agency.as_str(), got.year), ("某某区住房和城乡建设局", Some(2024)));
         assert_same(&got, &want, "filled");
 
         // The template with the inputs filled: totals come back as the formulas' results.
@@ -466,7 +469,7 @@ fn the_layout_reads_back_by_its_labels_alone() {
         layout_sheets(&mut wb, &want, &[], Mode::Filled).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let got = read_bytes(&bytes, "某某区住房和城乡建设局2024年.xlsx", &Options::default()).unwrap();
-        assert_eq!(got.source.format_from, "labels");
+        assert_eq!(got.source.format_from, FormatFrom::Labels);
         assert_same(&got, &want, "three sheets by labels");
         // All three tables on one sheet.
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -474,7 +477,7 @@ fn the_layout_reads_back_by_its_labels_alone() {
         let bytes = wb.save_to_buffer().unwrap();
         let got = read_bytes(&bytes, "汇总.xlsx", &Options::default()).unwrap();
         assert_same(&got, &want, "one sheet by labels");
-        assert_eq!((got.agency.as_str(), got.year), ("某某区住房和城乡建设局", 2024));
+        assert_eq!((got.agency.as_str(), got.year), ("某某区住房和城乡建设局", Some(2024)));
     }
 }
 
@@ -541,12 +544,20 @@ fn findings_workbook_lists_every_file() {
     );
     let list = book.worksheet_range(FINDINGS_SHEET).unwrap();
     let rows: Vec<Vec<String>> = list.rows().map(|r| r.iter().map(|d| d.to_string()).collect()).collect();
-    assert_eq!(rows[0], ["单位", "文件", "表", "单元格", "规则", "严重程度", "说明"]);
+    assert_eq!(
+        rows[0],
+        ["单位", "文件", "表", "单元格", "规则", "规则说明", "严重程度", "说明"]
+    );
     let t4 = rows.iter().find(|r| r[4] == "T4_TOTAL").expect("the T4_TOTAL finding");
     assert_eq!(&t4[..3], ["城南区市场监督管理局", "城南.xlsx", "表四"]);
-    assert_eq!(t4[5], "错误");
-    assert!(rows.iter().any(|r| r[1] == "好.xlsx" && r[6] == "未发现问题"));
-    assert!(rows.iter().any(|r| r[1] == "坏文件.xlsx" && r[6].contains("空的")));
+    assert_eq!(
+        (t4[5].as_str(), t4[6].as_str()),
+        ("总计等于结果维持、结果纠正、其他结果、尚未审结之和", "错误")
+    );
+    assert!(rows.iter().any(|r| r[1] == "好.xlsx" && r[7] == "未发现问题"));
+    assert!(rows
+        .iter()
+        .any(|r| r[1] == "坏文件.xlsx" && r[4] == "UNREADABLE" && r[7].contains("空的")));
     let xml = sheet_xml(&bytes, 1);
     assert!(xml.contains("<autoFilter") && xml.contains("state=\"frozen\""));
     // The finding links to the faulty cell on the agency's sheet: 表四's first total, column H.
@@ -587,7 +598,10 @@ fn cli_template_per_roster_member() {
         ("区教育局_体育局.xlsx", "区教育局/体育局"),
     ] {
         let r = read_path(out.join(file), &Options::default()).unwrap();
-        assert_eq!((r.agency.as_str(), r.year, r.format), (agency, 2025, Format::F2021));
+        assert_eq!(
+            (r.agency.as_str(), r.year, r.format),
+            (agency, Some(2025), Format::F2021)
+        );
     }
 }
 
@@ -668,7 +682,7 @@ fn a_template_whose_names_were_broken_by_hand_is_read_by_its_labels() {
             format!("{}{target}{}", &xml[..start], &xml[end..]).into_bytes()
         });
         let again = read_bytes(&broken, "改过的模板.xlsx", &Options::default()).unwrap();
-        assert_eq!(again.source.format_from, "labels", "{target}");
+        assert_eq!(again.source.format_from, FormatFrom::Labels, "{target}");
         assert!(report.get("t3.new.natural").is_some());
         for cell in Format::F2021.cells() {
             assert_eq!(again.get(&cell.code), report.get(&cell.code), "{target} {}", cell.code);
@@ -700,6 +714,6 @@ fn a_template_filled_by_a_program_with_formulas_saved_without_results_reads_them
         .into_bytes()
     });
     let again = read_bytes(&edited, "程序填的模板.xlsx", &Options::default()).unwrap();
-    assert_eq!(again.source.format_from, "names");
+    assert_eq!(again.source.format_from, FormatFrom::Names);
     assert_eq!(again.get("t3.new.total"), report.get("t3.new.total"));
 }

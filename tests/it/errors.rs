@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use nianbao::read::{read_path, Options};
 
-mod bytes;
+use crate::bytes;
 
 fn broken(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/broken").join(name)

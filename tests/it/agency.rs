@@ -6,9 +6,9 @@
 //! cell's number (`null` where none can be read), the agency and year, the findings that must be
 //! reported; no other error may be.
 
-use common::Aspect;
+use crate::common::Aspect;
 
-mod common;
+use crate::common;
 
 /// Files whose reading is still wrong, in which aspects and why: the test fails when one of them
 /// reads right (then it leaves this list) as well as when any other file goes wrong. Both are

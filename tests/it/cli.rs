@@ -39,7 +39,10 @@ fn help_is_chinese_throughout() {
     );
     let check = String::from_utf8(nianbao(&["check", "--help"]).stdout).unwrap();
     assert!(check.contains("可选：text（便于阅读的文字）、json"), "{check}");
-    assert!(check.contains("单个输入文件的大小上限（MB）。默认：100"), "{check}");
+    assert!(
+        check.contains("单个输入文件的大小上限（MiB，1 MiB = 1048576 字节）。默认：100"),
+        "{check}"
+    );
 }
 
 #[test]

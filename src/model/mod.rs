@@ -5,10 +5,12 @@
 //! cells instead of naming rows in code. A cell the input does not have is `None` (never 0); a cell
 //! whose text is not a number keeps that text so `check` can say so.
 
+pub mod district;
+
 use std::fmt;
 
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::format::{CellDef, Format, Table};
 
@@ -137,20 +139,112 @@ pub struct Source {
     pub file: String,
     /// What kind of input it was: `xlsx`, `xls`, `ods`, `text`, `html`, `docx`, `pdf`, `summary`.
     pub kind: String,
-    /// Where the agency name came from: `names`, `cover`, `title`, `file_name`, `option`, `none`.
-    pub agency_from: String,
-    /// Where the year came from (same words as `agency_from`).
-    pub year_from: String,
-    /// How the layout was decided: `names`, `labels`, `year`, `option`.
-    pub format_from: String,
+    /// Where the agency name came from.
+    pub agency_from: Found,
+    /// Where the year came from.
+    pub year_from: Found,
+    /// How the layout was decided.
+    pub format_from: FormatFrom,
     /// The hidden worksheets the tables were read from, when the visible sheets hold none (left
     /// out of the JSON when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hidden_sheets: Vec<String>,
+    /// Where the file names another agency or year than the one used (a cover and a title that
+    /// disagree), each as `(what, found, value)`: left out of the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Where in a file its agency or year was found (`source.agency_from`, `source.year_from`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    /// Given by the caller (`--agency`, `--year`).
+    Option,
+    /// Our own template's defined names (`NB.agency`, `NB.year`).
+    Names,
+    /// A cover label: `填报单位：区民政局`, `报告年度` beside `2024`.
+    Cover,
+    /// The report's title (a cell, a paragraph, a page heading, an archive's `标题：` line).
+    Title,
+    /// The captions over the tables (`区农业农村局　表二`).
+    Caption,
+    /// A sentence of the report's text (`特向社会公布…2021年度政府信息公开工作年度报告`, the period
+    /// `2025年1月1日至2025年12月31日`).
+    Sentence,
+    /// The signature at the end of the text (agency, then the date).
+    Signature,
+    /// The file name.
+    FileName,
+    /// A merge: no year in the file; counted as the year merged (`YEAR_ASSUMED`).
+    Assumed,
+    /// Nowhere.
+    #[default]
+    None,
+}
+
+impl Found {
+    /// The stable code, as in JSON (`cover`, `file_name` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Found::Option => "option",
+            Found::Names => "names",
+            Found::Cover => "cover",
+            Found::Title => "title",
+            Found::Caption => "caption",
+            Found::Sentence => "sentence",
+            Found::Signature => "signature",
+            Found::FileName => "file_name",
+            Found::Assumed => "assumed",
+            Found::None => "none",
+        }
+    }
+
+    /// Where, in words: `封面`, `标题` …
+    pub fn name(self) -> &'static str {
+        match self {
+            Found::Option => "命令选项",
+            Found::Names => "模板中的名称",
+            Found::Cover => "封面",
+            Found::Title => "标题",
+            Found::Caption => "表格标题",
+            Found::Sentence => "正文",
+            Found::Signature => "落款",
+            Found::FileName => "文件名",
+            Found::Assumed => "汇总年度",
+            Found::None => "无",
+        }
+    }
+}
+
+/// How a report's layout was decided (`source.format_from`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatFrom {
+    /// Our template's defined names.
+    Names,
+    /// The labels found: those only one layout has.
+    #[default]
+    Labels,
+    /// No label decides: the layout of the report's year.
+    Year,
+    /// Given by the caller (`--format`).
+    Option,
+}
+
+/// One place of a file that names another agency or year than the one used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    /// `agency` or `year`.
+    pub what: &'static str,
+    /// Where that other value is.
+    pub found: Found,
+    /// The other value as written.
+    pub value: String,
 }
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The report is wrong and must be corrected.
@@ -181,10 +275,11 @@ impl Severity {
     }
 }
 
-/// Something wrong or doubtful in a report, pointing at the cell most likely to be wrong.
+/// Something wrong or doubtful in a report, pointing at the cell most likely to be wrong. Made by
+/// [`crate::rules::Rule::finding`], which gives it its rule's id and severity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// Stable rule id (`T3_BALANCE`, `VALUE_NOT_NUMBER` …).
+    /// Stable rule id (`T3_BALANCE`, `VALUE_NOT_NUMBER` …), one of [`crate::rules::RULES`].
     pub rule: &'static str,
     /// Error or warning.
     pub severity: Severity,
@@ -201,13 +296,103 @@ pub struct Finding {
     pub cells: Vec<String>,
 }
 
+/// A finding as read back (kept by a merge): its rule by id.
+#[derive(Deserialize)]
+struct FindingRecord {
+    rule: String,
+    severity: Severity,
+    cell: String,
+    sheet: Option<String>,
+    a1: Option<String>,
+    message: String,
+    #[serde(default)]
+    cells: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    /// A finding read back: its rule id must be one of the catalogue's.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Finding, D::Error> {
+        let r = FindingRecord::deserialize(d)?;
+        let rule = crate::rules::rule(&r.rule)
+            .map(|rule| rule.id)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule {}", r.rule)))?;
+        Ok(Finding {
+            rule,
+            severity: r.severity,
+            cell: r.cell,
+            sheet: r.sheet,
+            a1: r.a1,
+            message: r.message,
+            cells: r.cells,
+        })
+    }
+}
+
+/// The outcome of checking one input file: the `check --format json` contract.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileCheck {
+    /// The input as named.
+    pub file: String,
+    /// Whether it could be read at all.
+    pub readable: bool,
+    /// Why not, in Chinese, naming the file.
+    pub error: Option<String>,
+    /// The agency read.
+    pub agency: Option<String>,
+    /// The year read.
+    pub year: Option<i32>,
+    /// The layout read.
+    pub format: Option<Format>,
+    /// Everything found, errors first.
+    pub findings: Vec<Finding>,
+}
+
+impl FileCheck {
+    /// The check of a report read from `file` with what was found in it.
+    pub fn found(file: &str, report: &Report, findings: Vec<Finding>) -> FileCheck {
+        FileCheck {
+            file: file.to_string(),
+            readable: true,
+            error: None,
+            agency: Some(report.agency.clone()),
+            year: report.year,
+            format: Some(report.format),
+            findings,
+        }
+    }
+
+    /// A file that could not be read.
+    pub fn unreadable(error: &crate::Error) -> FileCheck {
+        FileCheck {
+            file: error.file.clone(),
+            readable: false,
+            error: Some(error.to_string()),
+            agency: None,
+            year: None,
+            format: None,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// Whether the file fails the check: unreadable, or an error finding.
+    pub fn failed(&self) -> bool {
+        !self.readable || self.count(Severity::Error) > 0
+    }
+}
+
 /// One agency's annual report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// The reporting body (填报单位).
     pub agency: String,
-    /// The report year (the year reported on, not the year of publication).
-    pub year: i32,
+    /// The report year (the year reported on, not the year of publication); `None` when the file
+    /// does not say.
+    pub year: Option<i32>,
     /// The layout its tables follow.
     pub format: Format,
     /// One entry per cell of `format.cells()`, in that order; `None` where the input lacks the cell.
@@ -228,10 +413,10 @@ impl Report {
     /// assert_eq!(r.cells.len(), Format::F2021.cells().len());
     /// assert_eq!(r.get("t3.new.total"), None);
     /// ```
-    pub fn new(agency: &str, year: i32, format: Format) -> Report {
+    pub fn new(agency: &str, year: impl Into<Option<i32>>, format: Format) -> Report {
         Report {
             agency: agency.to_string(),
-            year,
+            year: year.into(),
             format,
             cells: vec![None; format.cells().len()],
             sections: Default::default(),
@@ -249,6 +434,20 @@ impl Report {
     pub fn value(&self, code: &str) -> Option<&Value> {
         let i = self.format.cell_index(code)?;
         self.cells[i].as_ref()
+    }
+
+    /// The year in words: `2024年`, or `年度未知`.
+    ///
+    /// ```
+    /// use nianbao::{format::Format, model::Report};
+    /// assert_eq!(Report::new("某某局", 2024, Format::F2021).year_text(), "2024年");
+    /// assert_eq!(Report::new("某某局", None, Format::F2021).year_text(), "年度未知");
+    /// ```
+    pub fn year_text(&self) -> String {
+        match self.year {
+            Some(y) => format!("{y}年"),
+            None => "年度未知".to_string(),
+        }
     }
 
     /// Sets a cell to a plain number. Returns `false` for a code the layout does not have.

@@ -53,10 +53,10 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("大文件.xlsx");
     let mut f = std::fs::File::create(&path).unwrap();
-    f.write_all(&vec![0u8; 2_000_000]).unwrap();
+    f.write_all(&vec![0u8; 2 << 20]).unwrap();
     let options = Options {
         limits: Limits {
-            max_file_bytes: 1_000_000,
+            max_file_bytes: 1 << 20,
             ..Limits::default()
         },
         ..Options::default()
@@ -64,7 +64,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     let e = read_path(&path, &options).unwrap_err();
     assert_eq!(e.code(), "TOO_LARGE");
     assert!(
-        e.to_string().contains("2.0 MB") && e.to_string().contains("--max-file-mb"),
+        e.to_string().contains("2 MiB") && e.to_string().contains("--max-file-mb"),
         "{e}"
     );
 }

@@ -3,15 +3,12 @@
 //! inputs — also read-only ones, with Chinese names, spaces and very long names — are never
 //! modified by convert, check or merge.
 
+use crate::common::fixture;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::SystemTime;
 
 use nianbao::write::{save, save_with};
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
-}
 
 fn nianbao(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))

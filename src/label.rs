@@ -1,4 +1,5 @@
-//! Label matching: how a cell's text is compared with an official label.
+//! Label text: how a cell's text is compared with an official label (and an agency's name with
+//! another spelling of it).
 //!
 //! Real tables write the official labels with stray spaces and line breaks, full-width or half-width
 //! punctuation, numbering present, absent or in another style (`1.`, `1、`, `1．`), 其它 for 其他,
@@ -10,7 +11,7 @@
 /// no-break space), no quotes, `其它` → `其他`, `、`/`．` after a number → `.`, ASCII lowercase.
 ///
 /// ```
-/// use nianbao::read::label::normalize;
+/// use nianbao::label::normalize;
 /// assert_eq!(normalize("（一）予以 公开"), "(一)予以公开");
 /// assert_eq!(normalize("商业\n企业"), "商业企业");
 /// assert_eq!(normalize("3．危及“三安全一稳定”"), "3.危及三安全一稳定");
@@ -45,7 +46,7 @@ fn numbering_digit(c: char) -> bool {
 /// Splits a normalized label into its numbering (`一.`/`一、`, `(一)`, `1.`) and the rest.
 ///
 /// ```
-/// use nianbao::read::label::{normalize, split_numbering};
+/// use nianbao::label::{normalize, split_numbering};
 /// assert_eq!(split_numbering(&normalize("（三）不予公开")), ("(三)", "不予公开"));
 /// assert_eq!(split_numbering(&normalize("1、属于国家秘密")), ("1.", "属于国家秘密"));
 /// assert_eq!(split_numbering(&normalize("一、本年新收")), ("一、", "本年新收"));
@@ -98,7 +99,7 @@ pub fn split_numbering(s: &str) -> (&str, &str) {
 /// The core of a normalized label: without numbering and without a trailing note in brackets.
 ///
 /// ```
-/// use nianbao::read::label::{core, normalize};
+/// use nianbao::label::{core, normalize};
 /// assert_eq!(core(&normalize("（二）部分公开（区分处理的，只计这一情形，不计其他情形）")), "部分公开");
 /// assert_eq!(core(&normalize("现行有效件数（历史累计）")), "现行有效件数");
 /// assert_eq!(core(&normalize("第二十条第（一）项")), "第二十条第(一)项");
@@ -118,7 +119,7 @@ pub fn core(normalized: &str) -> &str {
 /// long label (`其他法律行政止公开`) still matches, and a short label must match exactly.
 ///
 /// ```
-/// use nianbao::read::label::score;
+/// use nianbao::label::score;
 /// assert_eq!(score("1、属于国家秘密", "1.属于国家秘密"), 1.0);
 /// assert!(score("2.其他法律行政止公开", "2.其他法律行政法规禁止公开") > 0.8);
 /// assert!(score("先行有效件数", "现行有效件数") > 0.8);

@@ -1,6 +1,7 @@
 //! `merge` on the shipped fixture district: totals, who is missing, unexpected, duplicated or
 //! unreadable, and the summary workbook read back with calamine.
 
+use nianbao::model::FormatFrom;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +12,7 @@ use nianbao::read::collect;
 use nianbao::roster::Roster;
 use serde_json::Value as Json;
 
-mod common;
+use crate::common;
 
 fn district() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/district")
@@ -220,8 +221,8 @@ fn the_cli_writes_the_summary_workbook_json_and_csv() {
     assert_eq!(reporting.iter().filter(|r| r[1] == "区教育局").count(), 2);
     // 汇总 is the official layout with our cell names: it reads back through convert to the totals.
     let back = nianbao::read::read_path(&xlsx, &nianbao::read::Options::default()).unwrap();
-    assert_eq!(back.source.format_from, "names");
-    assert_eq!((back.agency.as_str(), back.year), ("某某区人民政府", 2024));
+    assert_eq!(back.source.format_from, FormatFrom::Names);
+    assert_eq!((back.agency.as_str(), back.year), ("某某区人民政府", Some(2024)));
     let exp = expected();
     for def in back.format.cells() {
         let parts: Vec<&str> = def.code.split('.').collect();
@@ -296,13 +297,13 @@ fn district_with_a_2019_layout_return() -> tempfile::TempDir {
     let mut odd = nianbao::read::read_path(fixture, &nianbao::read::Options::default()).unwrap();
     assert_eq!(odd.format, nianbao::format::Format::F2019);
     odd.agency = "区统计局".into();
-    odd.year = 2024;
+    odd.year = Some(2024);
     let bytes = nianbao::write::xlsx::filled(&odd, &[], "").unwrap();
     std::fs::write(dir.path().join("区统计局.xlsx"), bytes).unwrap();
     let back = nianbao::read::read_path(dir.path().join("区统计局.xlsx"), &nianbao::read::Options::default()).unwrap();
     assert_eq!(
         (back.agency.as_str(), back.year, back.format),
-        ("区统计局", 2024, nianbao::format::Format::F2019)
+        ("区统计局", Some(2024), nianbao::format::Format::F2019)
     );
     dir
 }
@@ -337,7 +338,7 @@ fn a_return_in_the_other_layout_is_listed_and_the_rest_is_merged() {
         assert_eq!(counted, names(&exp["counted"]));
         assert_eq!(
             (merged.total.year, merged.total.format),
-            (2024, nianbao::format::Format::F2021)
+            (Some(2024), nianbao::format::Format::F2021)
         );
         // The totals are those of the other returns, to the cell.
         for def in merged.total.format.cells() {
@@ -397,7 +398,7 @@ fn a_return_in_the_other_layout_is_listed_and_the_rest_is_merged() {
     assert!(
         findings
             .iter()
-            .any(|r| r[0] == "区统计局" && r[4] == "OTHER_FORMAT" && r[5] == "错误" && r[6] == WRONG_LAYOUT),
+            .any(|r| r[0] == "区统计局" && r[4] == "OTHER_FORMAT" && r[6] == "错误" && r[7] == WRONG_LAYOUT),
         "{findings:?}"
     );
     // Its numbers are in the other layout: 分单位明细 shows the row without them.
@@ -509,7 +510,7 @@ fn merge_with_last_year_adds_the_year_comparison() {
     ] {
         let this = nianbao::read::read_path(dir.path().join(file), &nianbao::read::Options::default()).unwrap();
         let mut prev = this.clone();
-        prev.year = 2023;
+        prev.year = Some(2023);
         prev.agency = agency.into();
         for col in ["natural", "commercial", "research", "social", "legal", "other", "total"] {
             let carried = this.get(&format!("t3.carried.{col}")).unwrap();
@@ -531,7 +532,7 @@ fn merge_with_last_year_adds_the_year_comparison() {
         String::from_utf8_lossy(&status.stderr)
     );
     let rows = sheet(&xlsx, "年度对比");
-    assert_eq!(rows[0][2..4], ["2023 年".to_string(), "2024 年".to_string()]);
+    assert_eq!(rows[0][2..4], ["2023年".to_string(), "2024年".to_string()]);
     let new_total = rows
         .iter()
         .find(|r| r[0] == "表三 一、本年新收政府信息公开申请数量" && r[1] == "总计")
@@ -594,9 +595,10 @@ fn returns_in_kinds_not_read_are_listed_never_dropped() {
 }
 
 #[test]
-fn a_return_without_a_year_is_set_aside_and_must_be_sent_again() {
-    // One 2024 return and one naming no year anywhere (no title, a file name without a year): the
-    // year is 2024, the other is listed (not counted) and the district is incomplete.
+fn a_return_without_a_year_is_counted_as_the_year_merged_with_a_warning() {
+    // One 2024 return and one naming no year anywhere (no title, a file name without a year) in the
+    // 2024 layout: the year is 2024, and the other is counted as 2024's with YEAR_ASSUMED, said on
+    // 报送情况; the district is complete.
     let dir = tempfile::tempdir().unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     std::fs::copy(
@@ -604,7 +606,7 @@ fn a_return_without_a_year_is_set_aside_and_must_be_sent_again() {
         dir.path().join("平潭综合实验区.xlsx"),
     )
     .unwrap();
-    let mut r = nianbao::model::Report::new("区民政局", 0, nianbao::format::Format::F2021);
+    let mut r = nianbao::model::Report::new("区民政局", None, nianbao::format::Format::F2021);
     r.set("t3.new.natural", 3.0);
     std::fs::write(
         dir.path().join("区民政局.xlsx"),
@@ -613,18 +615,23 @@ fn a_return_without_a_year_is_set_aside_and_must_be_sent_again() {
     .unwrap();
     let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
     let merged = merge(&inputs, &MergeOptions::default(), &|| {}).unwrap();
-    assert_eq!(merged.total.year, 2024);
+    assert_eq!(merged.total.year, Some(2024));
     let odd = merged.entries.iter().find(|e| e.name() == "区民政局").unwrap();
-    assert_eq!(odd.status, Status::OtherYear);
-    assert_eq!(odd.year, Some(0));
-    assert!(odd
-        .reason
-        .as_deref()
-        .unwrap()
-        .contains("都没有找到报告年度，未计入汇总"));
-    assert!(odd.needs_resending() && merged.incomplete());
-    assert_eq!(merged.total.get("t3.new.natural"), {
-        let zone = nianbao::read::read_path(fixtures.join("workbooks/2024-pingtan-zone.xlsx"), &Default::default());
-        zone.unwrap().get("t3.new.natural")
-    });
+    assert_eq!(
+        (odd.status.clone(), odd.year, odd.year_assumed),
+        (Status::Counted, None, true)
+    );
+    assert_eq!(odd.reason.as_deref(), Some("年度未写明，按 2024 年度计"));
+    let rules: Vec<&str> = merged.findings(odd).unwrap().iter().map(|f| f.rule).collect();
+    assert!(
+        rules.contains(&"YEAR_ASSUMED") && !rules.contains(&"YEAR_UNKNOWN"),
+        "{rules:?}"
+    );
+    assert!(!odd.needs_resending() && !merged.incomplete());
+    let zone =
+        nianbao::read::read_path(fixtures.join("workbooks/2024-pingtan-zone.xlsx"), &Default::default()).unwrap();
+    assert_eq!(
+        merged.total.get("t3.new.natural"),
+        zone.get("t3.new.natural").map(|n| n + 3.0)
+    );
 }

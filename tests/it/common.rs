@@ -1,14 +1,12 @@
 //! A `nianbao serve` running in the test process, a small HTTP client for it, and the fixture
 //! district as the page would upload it.
 
-#![allow(dead_code)] // each test file uses its own part of these helpers
-
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
-use nianbao::model::Severity;
+use nianbao::model::{Report, Severity};
 use nianbao::read::{read_path, Options};
 
 use nianbao::serve::{Limits, Server, Stopper};
@@ -370,4 +368,50 @@ pub fn compare_all(cases: &[(PathBuf, Json)], known: &[(&str, &[Aspect], &str)])
         }
     }
     wrong
+}
+
+/// A path under `fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// The value of a cell code (`t3.new.natural`, `t4.review_total`) in a nested truth or expected
+/// JSON (`{"t3": {"new": {"natural": 3}}, "t4": {"review_total": 0}}`).
+pub fn truth_of<'a>(truth: &'a Json, code: &str) -> &'a Json {
+    let parts: Vec<&str> = code.split('.').collect();
+    match parts.as_slice() {
+        [t, r, c] => &truth[*t][*r][*c],
+        [t, c] => &truth[*t][*c],
+        _ => &Json::Null,
+    }
+}
+
+/// Every difference between a report and a nested truth (`NAME.truth.json`, `NAME.expected.json`):
+/// the agency (or one of `agency_alternatives`), the year (`null`: none), the layout, every cell's
+/// number (`null`: the report has no such cell, or no number there).
+pub fn truth_differences(report: &Report, truth: &Json) -> Vec<String> {
+    let mut bad = Vec::new();
+    let alternatives = truth["agency_alternatives"].as_array().cloned().unwrap_or_default();
+    if report.agency != truth["agency"].as_str().unwrap() && !alternatives.iter().any(|a| a == report.agency.as_str()) {
+        bad.push(format!("agency: got {}, want {}", report.agency, truth["agency"]));
+    }
+    if report.year.map(i64::from) != truth["year"].as_i64() {
+        bad.push(format!("year: got {:?}, want {}", report.year, truth["year"]));
+    }
+    if report.format.code() != truth["format"].as_str().unwrap() {
+        bad.push(format!("format: got {}, want {}", report.format, truth["format"]));
+    }
+    for (def, value) in report.iter() {
+        let got = value.and_then(|v| v.number);
+        let want = truth_of(truth, &def.code).as_f64();
+        let same = match (got, want) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            bad.push(format!("{}: got {got:?} ({value:?}), want {want:?}", def.code));
+        }
+    }
+    bad
 }

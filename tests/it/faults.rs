@@ -7,7 +7,7 @@ use std::process::Command;
 
 use nianbao::read::{read_bytes, Options};
 
-mod bytes;
+use crate::bytes;
 
 /// An xls that makes calamine index past the end of a record (a panic inside calamine).
 fn panicking_xls() -> Vec<u8> {

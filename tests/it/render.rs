@@ -1,6 +1,7 @@
 //! The report page (`convert --to html`): the official tables with their merged headers, every
 //! number in its place, and a page that nianbao's own HTML reader reads back into the same report.
 
+use nianbao::model::FormatFrom;
 use std::path::{Path, PathBuf};
 
 use nianbao::format::{Format, Kind};
@@ -92,7 +93,7 @@ fn the_seed_round_trips_text_to_page_to_report() {
         (back.agency.as_str(), back.year, back.format),
         (seed.agency.as_str(), seed.year, seed.format)
     );
-    assert_eq!(back.source.format_from, "labels");
+    assert_eq!(back.source.format_from, FormatFrom::Labels);
     assert_eq!(back.sections, seed.sections);
     assert_eq!(back.get("t2.procurement.amount"), Some(378.0169));
 }

@@ -1,12 +1,12 @@
 //! `nianbao serve` over HTTP: who may ask (token, Host, Origin), the upload limits, and every
 //! endpoint on the fixture district — the answers must be the library's own.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::{encode, get, post, sheet, Running};
+use crate::common::{encode, get, post, sheet, Running};
 use nianbao::format::Format;
 use nianbao::read::{read_bytes, Options};
 use nianbao::serve::Limits;
@@ -144,11 +144,11 @@ fn limits_are_kept_with_a_clear_message() {
     let info = s.get("/api/info").json();
     assert_eq!(
         info["limits"]["text"],
-        "单个文件不超过 0.1 MB，合计不超过 0.1 MB，最多 3 份"
+        "单个文件不超过 0.1 MiB，合计不超过 0.1 MiB，最多 3 份"
     );
     assert_eq!(
         Limits::default().describe(),
-        "单个文件不超过 50 MB，合计不超过 500 MB，最多 5000 份"
+        "单个文件不超过 50 MiB，合计不超过 500 MiB，最多 5000 份"
     );
 
     // The plan says beforehand which files would pass.
@@ -366,11 +366,11 @@ fn templates_for_the_year_chosen() {
         .unwrap()
         .contains(&encode("区财政局-2020年度年报模板.xlsx")));
     let report = read_bytes(&one.body, "模板.xlsx", &Options::default()).unwrap();
-    assert_eq!((report.year, report.format), (2020, Format::F2019));
+    assert_eq!((report.year, report.format), (Some(2020), Format::F2019));
     assert_eq!(report.agency, "区财政局");
     let blank = s.get("/api/template?year=2024");
     let report = read_bytes(&blank.body, "模板.xlsx", &Options::default()).unwrap();
-    assert_eq!((report.year, report.format), (2024, Format::F2021));
+    assert_eq!((report.year, report.format), (Some(2024), Format::F2021));
     assert_eq!(s.get("/api/template?year=abc").status, 400);
     assert_eq!(s.get("/api/template").status, 400);
 
@@ -390,7 +390,7 @@ fn templates_for_the_year_chosen() {
         .unwrap();
     let report = read_bytes(&bytes, "x.xlsx", &Options::default()).unwrap();
     assert_eq!(report.agency, "区人力资源和社会保障局");
-    assert_eq!(report.year, 2024);
+    assert_eq!(report.year, Some(2024));
 
     // A roster that is not one says why.
     let bad = s.post("/api/roster?name=x.csv", "名称\n区财政局\n".as_bytes());

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use nianbao::read::{read_bytes, Limits, Options};
 
-mod bytes;
+use crate::bytes;
 use bytes::xls;
 
 /// A zip of the given members (deflated).

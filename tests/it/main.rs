@@ -1,0 +1,27 @@
+//! The integration tests, one crate (as ripgrep and rust_xlsxwriter keep theirs): one module per
+//! subject, the helpers they share in `common` and `bytes` once.
+
+mod bytes;
+mod common;
+
+mod agency;
+mod bombs;
+mod browser;
+mod check;
+mod cli;
+mod compare;
+mod docpdf;
+mod errors;
+mod faults;
+mod format_spec;
+mod limits;
+mod merge;
+mod pdf;
+mod properties;
+mod published;
+mod regressions;
+mod render;
+mod serve;
+mod template;
+mod workbooks;
+mod write_safety;
