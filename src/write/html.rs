@@ -74,6 +74,15 @@ p.none { text-indent: 0; color: #555; }
 /// assert!(!page.contains("<script"));
 /// ```
 pub fn report_html(report: &Report) -> String {
+    page(report)
+}
+
+/// [`report_html`], written to `out`.
+pub fn write_report_html(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(page(report).as_bytes())
+}
+
+fn page(report: &Report) -> String {
     let title = escape(&title(report));
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\

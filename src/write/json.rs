@@ -27,7 +27,13 @@ pub struct ReportJson<'a> {
 /// assert_eq!(v["format"], "2021");
 /// ```
 pub fn report_json(report: &Report, findings: &[Finding]) -> String {
-    let mut s = serde_json::to_string_pretty(&ReportJson { report, findings }).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    let _ = write_report_json(report, findings, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`report_json`], written to `out`.
+pub fn write_report_json(report: &Report, findings: &[Finding], mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &ReportJson { report, findings })?;
+    out.write_all(b"\n")
 }

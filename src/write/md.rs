@@ -21,6 +21,15 @@ use crate::model::Report;
 /// assert!(md.contains("| 行政复议·总计 |"));
 /// ```
 pub fn report_md(report: &Report) -> String {
+    markdown(report)
+}
+
+/// [`report_md`], written to `out`.
+pub fn write_report_md(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(markdown(report).as_bytes())
+}
+
+fn markdown(report: &Report) -> String {
     let mut out = format!("# {}\n", title(report));
     let tables = draw(report);
     for (k, heading) in report.format.layout().sections.iter().enumerate() {

@@ -1,4 +1,9 @@
-//! Writers: the report model out to JSON, CSV, XLSX and HTML, and the one safe way to save a file.
+//! Writers: the report model out to JSON, CSV, XLSX, HTML and Markdown, and the one safe way to
+//! save a file.
+//!
+//! Each writer depends on the model, the format and the rule catalogue only, and writes to any
+//! `io::Write` (`write_report_json`, `write_report_html`, `LongCsv`, `write_filled`, …; workbooks
+//! to a `Write + Seek`); the functions returning bytes or a `String` are the same in memory.
 //!
 //! Every output goes through [`save`]: written to a temporary file in the destination folder, then
 //! renamed over the destination, so a failed run never leaves a half-written file and an existing

@@ -24,6 +24,7 @@ mod draw;
 pub(crate) mod style;
 
 use std::collections::BTreeMap;
+use std::io::{Seek, Write};
 
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell_absolute};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
@@ -153,7 +154,12 @@ pub fn template(year: i32, format: Format, agency: Option<&str>) -> Result<Vec<u
 /// assert_eq!(back.get("t3.new.total"), Some(9.0)); // the formula's result
 /// ```
 pub fn form(report: &Report) -> Result<Vec<u8>, ErrorKind> {
-    book(report, &[], Mode::Template, "").map_err(write_error)
+    bytes(book(report, &[], Mode::Template, ""))
+}
+
+/// [`form`], written to `out`.
+pub fn write_form(report: &Report, out: impl Write + Seek + Send) -> Result<(), ErrorKind> {
+    save_to(book(report, &[], Mode::Template, ""), out)
 }
 
 /// A report written in the official layout: the cover with agency, year, format and `note` (where
@@ -176,15 +182,35 @@ pub fn form(report: &Report) -> Result<Vec<u8>, ErrorKind> {
 /// assert_eq!(back.get("t4.review_total"), Some(0.0));
 /// ```
 pub fn filled(report: &Report, findings: &[Finding], note: &str) -> Result<Vec<u8>, ErrorKind> {
-    book(report, findings, Mode::Filled, note).map_err(write_error)
+    bytes(book(report, findings, Mode::Filled, note))
+}
+
+/// [`filled`], written to `out`.
+pub fn write_filled(
+    report: &Report,
+    findings: &[Finding],
+    note: &str,
+    out: impl Write + Seek + Send,
+) -> Result<(), ErrorKind> {
+    save_to(book(report, findings, Mode::Filled, note), out)
 }
 
 fn write_error(e: XlsxError) -> ErrorKind {
     ErrorKind::Write(format!("生成工作簿失败（{e}）"))
 }
 
+/// The bytes of a workbook made.
+fn bytes(made: Result<Workbook, XlsxError>) -> Result<Vec<u8>, ErrorKind> {
+    made.and_then(|mut wb| wb.save_to_buffer()).map_err(write_error)
+}
+
+/// A workbook made, written to `out`.
+fn save_to(made: Result<Workbook, XlsxError>, out: impl Write + Seek + Send) -> Result<(), ErrorKind> {
+    made.and_then(|mut wb| wb.save_to_writer(out)).map_err(write_error)
+}
+
 /// Cover, three tables, defined names.
-fn book(report: &Report, findings: &[Finding], mode: Mode, note: &str) -> Result<Vec<u8>, XlsxError> {
+fn book(report: &Report, findings: &[Finding], mode: Mode, note: &str) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(report.year, report_title(report))?);
     wb.add_worksheet().set_name(COVER)?;
@@ -197,7 +223,7 @@ fn book(report: &Report, findings: &[Finding], mode: Mode, note: &str) -> Result
     page(ws, false, false);
     placed.extend(on_cover);
     define_names(&mut wb, &placed)?;
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
 /// Fixed document properties, so the same workbook gives the same bytes.
@@ -585,10 +611,18 @@ fn instructions(report: &Report) -> Vec<String> {
 /// assert!(bytes.starts_with(b"PK"));
 /// ```
 pub fn findings_workbook(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, ErrorKind> {
-    findings_book(items).map_err(write_error)
+    bytes(findings_book(items))
 }
 
-fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, XlsxError> {
+/// [`findings_workbook`], written to `out`.
+pub fn write_findings_workbook(
+    items: &[(FileCheck, Option<Report>)],
+    out: impl Write + Seek + Send,
+) -> Result<(), ErrorKind> {
+    save_to(findings_book(items), out)
+}
+
+fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let year = items.iter().find_map(|(_, r)| r.as_ref()?.year);
     wb.set_properties(&properties(year, "政府信息公开工作年度报告校验结果".into())?);
@@ -612,7 +646,7 @@ fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Vec<u8>, XlsxE
     let ws = wb.worksheet_from_name(FINDINGS_SHEET)?;
     super::findings::write_findings_sheet(ws, FINDINGS_SHEET, findings_lines(items, &placed))?;
     page(ws, true, false);
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
 /// The lines of the sheet 校验结果: one per finding (a clean file gets one line saying so, an
