@@ -123,41 +123,10 @@ fn identity(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// How the names of government bodies end (区财政局, 某某街道办事处, 某某镇人民政府): a file named
-/// like that names its agency; `2024年报表格(1)` does not.
-const AGENCY_ENDINGS: &[&str] = &[
-    "局",
-    "委",
-    "办",
-    "政府",
-    "院",
-    "馆",
-    "街道",
-    "镇",
-    "乡",
-    "中心",
-    "所",
-    "处",
-    "室",
-    "会",
-    "部",
-    "区",
-    "县",
-    "市",
-    "厅",
-    "站",
-    "队",
-    "署",
-    "公司",
-    "管委会",
-    "办事处",
-    "委员会",
-];
-
-/// Whether a name read from a file name looks like a government body's.
+/// Whether a name read from a file name looks like a government body's: `区财政局.xlsx` names its
+/// agency; `2024年报表格(1)` does not.
 fn looks_like_agency(name: &str) -> bool {
-    let name = name.trim();
-    AGENCY_ENDINGS.iter().any(|e| name.ends_with(e)) && !name.chars().any(|c| c.is_ascii_digit())
+    crate::agency::looks_like(name) && !name.chars().any(|c| c.is_ascii_digit())
 }
 
 /// `CROSS_YEAR_CARRY`: this year's 上年结转 must equal last year's 结转下年度继续办理, per column.

@@ -34,12 +34,20 @@ impl Roster {
         } else {
             csv_rows(&decode(bytes))?
         };
-        let mut rows = rows.into_iter().skip_while(|r| r.iter().all(|c| c.trim().is_empty()));
+        // The header is the first row naming the column of agencies; a title above it (`XX区2024年度…
+        // 报送名单`) and blank rows are passed over.
+        let is_name = |h: &String| matches!(normalize(h).as_str(), "单位名称" | "单位" | "单位全称" | "报送单位");
+        let at = rows
+            .iter()
+            .take(HEADER_ROWS)
+            .position(|r| r.iter().any(is_name))
+            .ok_or_else(|| {
+                ErrorKind::Unrecognized("名单中找不到“单位名称”列：表头一行应有“单位名称”（可另加“类别”列）".into())
+            })?;
+        let mut rows = rows.into_iter().skip(at);
         let header = rows.next().unwrap_or_default();
         let find = |key: &str| header.iter().position(|h| normalize(h) == key);
-        let name_col = find("单位名称")
-            .or_else(|| find("单位"))
-            .ok_or_else(|| ErrorKind::Unrecognized("名单第一行应有“单位名称”列（可另加“类别”列）".into()))?;
+        let name_col = header.iter().position(is_name).unwrap_or(0);
         let cat_col = find("类别");
         let mut members: Vec<Member> = Vec::new();
         for row in rows {
@@ -62,6 +70,9 @@ impl Roster {
         self.members.iter().find(|m| normalize(&m.name) == key)
     }
 }
+
+/// The rows a roster's header is looked for in (a title and a note may stand above it).
+const HEADER_ROWS: usize = 10;
 
 /// Text of a CSV: UTF-8 (BOM stripped), else GB18030 as older Excel saves it.
 fn decode(bytes: &[u8]) -> String {

@@ -141,8 +141,17 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         let names: Vec<&str> = merged.missing.iter().map(|m| m.name.as_str()).collect();
         eprintln!("  未报送（{} 个）：{}", names.len(), names.join("、"));
     }
-    if !merged.unexpected.is_empty() {
-        eprintln!("  名单外（已计入）：{}", merged.unexpected.join("、"));
+    let outside: Vec<String> = merged
+        .entries
+        .iter()
+        .filter(|e| merged.roster.is_some() && e.member.is_none() && e.status == Status::Counted)
+        .map(|e| match merged.suggestion(e) {
+            Some(m) => format!("{}（是否为“{m}”？）", e.name()),
+            None => e.name(),
+        })
+        .collect();
+    if !outside.is_empty() {
+        eprintln!("  名单外（已计入）：{}", outside.join("、"));
     }
     for d in &merged.duplicates {
         eprintln!("  重复：{} 报送了 {} 份，计入 {}", d.agency, d.files.len(), d.counted);

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::agency::Names;
 use crate::batch::{check_files, Checked, Previous};
 use crate::check::check;
 use crate::error::{Error, ErrorKind, Result};
@@ -110,6 +111,7 @@ fn entry_of(checked: Checked, store: &dyn Store) -> Result<Entry> {
         reason: None,
         year_assumed: false,
         slot: None,
+        suggest: None,
     };
     match checked.outcome {
         Ok((report, findings)) => {
@@ -320,25 +322,37 @@ fn settle_duplicates(entries: &mut [Entry]) -> Vec<Duplicate> {
     out
 }
 
-/// Links entries to roster members: by agency name, and for unreadable files by the file name.
+/// Links entries to roster members by name as the district writes them ([`Names`]), and for
+/// unreadable files by the file name; a name outside the roster that plainly means a member who
+/// sent nothing is noted as a suggestion. Returns the members with no file and the agencies
+/// counted that the roster lacks.
 fn match_roster(entries: &mut [Entry], roster: &Roster) -> (Vec<Member>, Vec<String>) {
+    let names = Names::new(roster.members.iter().map(|m| m.name.as_str()));
     for e in entries.iter_mut() {
-        let name = match &e.agency {
-            Some(a) => a.clone(),
+        e.member = match &e.agency {
+            Some(a) => names.find(a),
             None => e
                 .file
                 .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+                .and_then(|s| member_by_file_name(roster, &names, &s.to_string_lossy())),
         };
-        e.member = member_of(roster, &name, e.agency.is_none());
+    }
+    let mut taken = vec![false; roster.members.len()];
+    for i in entries.iter().filter_map(|e| e.member) {
+        taken[i] = true;
+    }
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.member.is_none() && e.status == Status::Counted)
+    {
+        e.suggest = e.agency.as_deref().and_then(|a| names.near(a)).filter(|&i| !taken[i]);
     }
     let missing = roster
         .members
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !entries.iter().any(|e| e.member == Some(*i)))
-        .map(|(_, m)| m.clone())
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(m, _)| m.clone())
         .collect();
     let mut unexpected: Vec<String> = entries
         .iter()
@@ -349,17 +363,16 @@ fn match_roster(entries: &mut [Entry], roster: &Roster) -> (Vec<Member>, Vec<Str
     (missing, unexpected)
 }
 
-/// The roster member a name belongs to: the same name, or — for a file name — one containing it.
-fn member_of(roster: &Roster, name: &str, file_name: bool) -> Option<usize> {
-    let key = crate::agency::key(name);
-    if let Some(i) = roster.members.iter().position(|m| crate::agency::key(&m.name) == key) {
+/// The roster member an unreadable file's name belongs to: the same name, or the one member whose
+/// name the file name contains (`区财政局-2024年报.xlsx`).
+fn member_by_file_name(roster: &Roster, names: &Names, stem: &str) -> Option<usize> {
+    if let Some(i) = names.find(stem) {
         return Some(i);
     }
-    if !file_name {
-        return None;
-    }
+    let key = crate::agency::key(stem);
     let hits: Vec<usize> = (0..roster.members.len())
         .filter(|&i| key.contains(&crate::agency::key(&roster.members[i].name)))
+        .take(2)
         .collect();
     match hits.as_slice() {
         [one] => Some(*one),
@@ -374,6 +387,6 @@ fn add(total: &mut Report, numbers: &[f64]) {
             continue;
         }
         let sum = cell.as_ref().and_then(|v| v.number).unwrap_or(0.0) + n;
-        *cell = Some(Value::number(crate::model::round4(sum)));
+        *cell = Some(Value::number(crate::model::clean(sum)));
     }
 }

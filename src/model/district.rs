@@ -149,6 +149,9 @@ pub struct Entry {
     pub year_assumed: bool,
     /// Where its numbers and findings are kept.
     pub slot: Option<Slot>,
+    /// A roster member this file's agency, not in the roster, plainly means (`区政府办` for
+    /// `区政府办公室`): asked about, never assumed.
+    pub suggest: Option<usize>,
 }
 
 impl Entry {
@@ -217,6 +220,9 @@ pub struct Reported<'a> {
     pub standing: Standing,
     /// Its file; none when missing.
     pub entry: Option<&'a Entry>,
+    /// What the clerk should know: why the file is not counted or could not be read, how it was
+    /// counted, or that a name outside the roster is probably one in it (`是否为“区政府办公室”？`).
+    pub note: Option<String>,
 }
 
 /// Two or more files of one agency.
@@ -285,23 +291,42 @@ impl Merged {
     pub fn reporting(&self) -> Vec<Reported<'_>> {
         let ordered = self.ordered();
         let mut out = Vec::new();
+        let note_of = |e: &Entry| e.reason.clone().or_else(|| e.error.as_ref().map(ToString::to_string));
         if let Some(roster) = &self.roster {
+            let mut by_member: Vec<Vec<&Entry>> = vec![Vec::new(); roster.members.len()];
+            let mut suggested: Vec<Vec<&Entry>> = vec![Vec::new(); roster.members.len()];
+            for e in &ordered {
+                if let Some(list) = e.member.and_then(|i| by_member.get_mut(i)) {
+                    list.push(e);
+                }
+                if let Some(list) = e.suggest.and_then(|i| suggested.get_mut(i)) {
+                    list.push(e);
+                }
+            }
             for (i, m) in roster.members.iter().enumerate() {
-                let mine: Vec<&Entry> = ordered.iter().copied().filter(|e| e.member == Some(i)).collect();
-                if mine.is_empty() {
+                if by_member[i].is_empty() {
+                    let note = suggested[i].first().map(|e| {
+                        format!(
+                            "名单外的“{}”（文件 {}）可能就是该单位，请核对名称",
+                            e.name(),
+                            e.file.display()
+                        )
+                    });
                     out.push(Reported {
                         name: m.name.clone(),
                         category: m.category.clone(),
                         standing: Standing::Missing,
                         entry: None,
+                        note,
                     });
                 }
-                for e in mine {
+                for e in &by_member[i] {
                     out.push(Reported {
                         name: m.name.clone(),
                         category: m.category.clone(),
                         standing: Standing::File(e.status.clone()),
                         entry: Some(e),
+                        note: note_of(e),
                     });
                 }
             }
@@ -315,14 +340,26 @@ impl Merged {
             } else {
                 Standing::File(e.status.clone())
             };
+            let question = self.suggestion(e).map(|m| format!("名单中没有该单位，是否为“{m}”？"));
+            let note = match (note_of(e), question) {
+                (Some(a), Some(b)) => Some(format!("{a}；{b}")),
+                (a, b) => a.or(b),
+            };
             out.push(Reported {
                 name: e.name(),
                 category: String::new(),
                 standing,
                 entry: Some(e),
+                note,
             });
         }
         out
+    }
+
+    /// The roster name a file outside the roster plainly means, if any.
+    pub fn suggestion(&self, e: &Entry) -> Option<&str> {
+        let roster = self.roster.as_ref()?;
+        roster.members.get(e.suggest?).map(|m| m.name.as_str())
     }
 
     /// Names every file relative to `base` (the folder the inputs were collected from), in the

@@ -476,32 +476,47 @@ impl Report {
     }
 }
 
-/// A number as the report shows it: integers without decimals, amounts with at most 4.
+/// A number as the report shows it: integers without decimals, amounts with the decimals they have
+/// up to 6 (1 分 in 万元: `75394432.52元` is `7539.443252` 万元).
 ///
 /// ```
 /// use nianbao::model::format_number;
 /// assert_eq!(format_number(12.0), "12");
 /// assert_eq!(format_number(378.0169), "378.0169");
+/// assert_eq!(format_number(7539.443252), "7539.443252");
 /// assert_eq!(format_number(-3.0), "-3");
+/// assert_eq!(format_number(0.1 + 0.2), "0.3");
 /// ```
 pub fn format_number(n: f64) -> String {
-    let r = round4(n);
+    let r = (n * 1e6).round() / 1e6;
     if r.fract() == 0.0 && r.abs() < 1e15 {
         format!("{}", r as i64)
     } else {
-        let s = format!("{r:.4}");
+        let s = format!("{r:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
-/// Rounds to 4 decimals (1 元 in 万元), the precision of every amount.
-pub fn round4(n: f64) -> f64 {
-    (n * 10_000.0).round() / 10_000.0
+/// A number without the binary noise of arithmetic (`0.1 + 0.2`), to 9 decimals: what is read and
+/// summed is never rounded to fewer digits than were published.
+///
+/// ```
+/// use nianbao::model::clean;
+/// assert_eq!(clean(0.1 + 0.2), 0.3);
+/// assert_eq!(clean(7539.443252), 7539.443252);
+/// ```
+pub fn clean(n: f64) -> f64 {
+    let r = (n * 1e9).round() / 1e9;
+    if r.is_finite() {
+        r
+    } else {
+        n
+    }
 }
 
-/// A JSON number: an integer where the value is whole, else a 4-decimal amount.
+/// A JSON number: an integer where the value is whole, else the amount with every digit it has.
 fn json_number(n: f64) -> serde_json::Value {
-    let r = round4(n);
+    let r = clean(n);
     if r.fract() == 0.0 && r.abs() < 9.0e15 {
         serde_json::Value::from(r as i64)
     } else {

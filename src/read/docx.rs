@@ -321,6 +321,7 @@ fn parse(xml: &[u8]) -> Result<Document, String> {
         paragraphs: w.prose.finish(),
         names: Vec::new(),
         published: true,
+        title: None,
     })
 }
 

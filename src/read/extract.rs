@@ -9,10 +9,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::value::{is_value, parse};
+use super::value::{is_shred, is_value, parse};
 use super::{Document, Grid, GridCell, Options};
 use crate::error::ErrorKind;
-use crate::format::{Format, Layout, Table, NAME_AGENCY, NAME_PREFIX, NAME_YEAR, T3_COLUMNS, T4_COLUMNS, T4_GROUPS};
+use crate::format::{
+    Format, Layout, Table, NAME_PREFIX, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS,
+    T4_GROUPS, T4_SUIT,
+};
 use crate::label::{normalize, score_normalized, MATCH};
 use crate::model::{FormatFrom, Found, Report, Value};
 
@@ -52,17 +55,19 @@ impl<'a> LazyGrids<'a> {
     }
 }
 
-/// The grids of a document with each cell's normalized text computed once.
-struct Grids<'a> {
-    grids: Vec<(&'a Grid, Vec<String>)>,
+/// The grids of a document with each cell's normalized text computed once. A grid of web-page text
+/// whose labels the page broke into pieces (`自` / `然人`, `(` / `二` / `)` / `部分公开`) holds them
+/// joined again ([`rejoin_labels`]).
+pub(crate) struct Grids<'a> {
+    grids: Vec<(std::borrow::Cow<'a, Grid>, Vec<String>)>,
 }
 
 /// A cell of some grid with its normalized text.
 #[derive(Clone, Copy)]
-struct Hit<'a> {
-    grid: usize,
-    cell: &'a GridCell,
-    norm: &'a str,
+pub(crate) struct Hit<'a> {
+    pub(crate) grid: usize,
+    pub(crate) cell: &'a GridCell,
+    pub(crate) norm: &'a str,
 }
 
 impl<'a> Grids<'a> {
@@ -71,13 +76,20 @@ impl<'a> Grids<'a> {
             grids: doc
                 .grids
                 .iter()
-                .map(|g| (g, g.cells().iter().map(|c| normalize(&c.text)).collect()))
+                .map(|g| {
+                    let g = match g.positional {
+                        true => std::borrow::Cow::Borrowed(g),
+                        false => rejoin_labels(g).map_or(std::borrow::Cow::Borrowed(g), std::borrow::Cow::Owned),
+                    };
+                    let norms = g.cells().iter().map(|c| normalize(&c.text)).collect();
+                    (g, norms)
+                })
                 .collect(),
         }
     }
 
     /// Every text cell of every grid.
-    fn all(&self) -> impl Iterator<Item = Hit<'_>> {
+    pub(crate) fn all(&self) -> impl Iterator<Item = Hit<'_>> {
         self.grids.iter().enumerate().flat_map(|(gi, (g, norms))| {
             g.cells()
                 .iter()
@@ -87,8 +99,8 @@ impl<'a> Grids<'a> {
         })
     }
 
-    fn grid(&self, i: usize) -> &'a Grid {
-        self.grids[i].0
+    pub(crate) fn grid(&self, i: usize) -> &Grid {
+        &self.grids[i].0
     }
 
     /// The normalized text of a cell of grid `gi`.
@@ -116,6 +128,96 @@ impl<'a> Grids<'a> {
     }
 }
 
+/// Every official label, folded: headings, column and row labels of both layouts, sorted.
+fn known_labels() -> &'static [String] {
+    static KNOWN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let mut all: Vec<&str> = vec![T3_CORNER_NOTE, T3_COLUMN_GROUP, T2_LABEL_HEADER, T4_SUIT];
+        for f in Format::ALL {
+            let l = f.layout();
+            all.extend(l.sections);
+            for b in l.t2 {
+                all.push(b.article);
+                all.extend(b.rows.iter().map(|r| r.label));
+                all.extend(b.columns.iter().map(|c| c.label));
+            }
+            all.extend(l.t3_rows.iter().chain(l.t3_groups).map(|r| r.label));
+        }
+        all.extend(T3_COLUMNS.iter().map(|c| c.label));
+        all.extend(T3_COLUMNS.iter().filter_map(|c| c.group));
+        all.extend(T4_GROUPS.iter().map(|g| g.label));
+        all.extend(T4_COLUMNS.iter().map(|c| c.label));
+        let mut known: Vec<String> = all.into_iter().map(normalize).collect();
+        known.sort();
+        known.dedup();
+        known
+    })
+}
+
+/// A grid of cells in reading order (web-page text) with the pieces of a broken label joined: where
+/// consecutive label cells of a row spell an official label exactly (`自` `然人`; `(` `二` `)` `部分公开`
+/// `(` `区分处理的` `,` …), they become one cell at the first one's place. `None` when nothing joins.
+fn rejoin_labels(grid: &Grid) -> Option<Grid> {
+    let known = known_labels();
+    let is_prefix = |s: &str| {
+        let i = known.partition_point(|k| k.as_str() < s);
+        known.get(i).is_some_and(|k| k.starts_with(s))
+    };
+    let is_label = |s: &str| known.binary_search_by(|k| k.as_str().cmp(s)).is_ok();
+    let mut joined = false;
+    let mut cells: Vec<GridCell> = Vec::with_capacity(grid.cells().len());
+    for r in grid.rows() {
+        let row = grid.row(r);
+        let mut i = 0;
+        while i < row.len() {
+            let mut text = normalize(&row[i].text);
+            let mut end = None;
+            if !text.is_empty() && !is_label(&text) && is_prefix(&text) && row[i].number.is_none() {
+                for (j, next) in row.iter().enumerate().skip(i + 1).take(12) {
+                    // A number ends the label; a piece of punctuation or numbering may be part of it.
+                    if next.number.is_some() || (is_value(&next.text) && !is_shred(&next.text)) {
+                        break;
+                    }
+                    text.push_str(&normalize(&next.text));
+                    if !is_prefix(&text) {
+                        break;
+                    }
+                    if is_label(&text) {
+                        end = Some(j);
+                    }
+                }
+            }
+            match end {
+                Some(j) => {
+                    let mut cell = row[i].clone();
+                    cell.text = row[i..=j].iter().map(|c| c.text.trim()).collect::<Vec<_>>().join("");
+                    cells.push(cell);
+                    joined = true;
+                    i = j + 1;
+                }
+                None => {
+                    cells.push(row[i].clone());
+                    i += 1;
+                }
+            }
+        }
+    }
+    if !joined {
+        return None;
+    }
+    // Renumber each row's columns in order: the grid has no positions, only order.
+    let mut last: Option<(u32, u32)> = None;
+    for c in &mut cells {
+        let col = match last {
+            Some((row, col)) if row == c.row => col + 1,
+            _ => 0,
+        };
+        c.col = col;
+        last = Some((c.row, col));
+    }
+    Some(Grid::new(&grid.name, false, cells))
+}
+
 /// Which layout the labels found belong to: the one whose own labels occur more often.
 fn detect_format(grids: &Grids) -> Option<Format> {
     let hits = |f: Format| {
@@ -140,7 +242,7 @@ fn from_labels(doc: &Document, grids: &Grids, options: &Options) -> Result<(Repo
         None => match detect_format(grids) {
             Some(f) => (f, FormatFrom::Labels),
             None => {
-                let year = options.year.or_else(|| title_year(doc, grids));
+                let year = options.year.or_else(|| super::identity::title_year(doc, grids));
                 (year.map_or(Format::F2021, Format::for_year), FormatFrom::Year)
             }
         },
@@ -610,273 +712,14 @@ fn from_names(doc: &Document, options: &Options) -> Report {
     report
 }
 
-/// Words that introduce the agency on a cover sheet.
-const AGENCY_KEYS: &[&str] = &["填报单位", "报送单位", "报告单位", "单位名称", "填报机关"];
-/// Words that introduce the year on a cover sheet.
-const YEAR_KEYS: &[&str] = &["报告年度", "填报年度", "统计年度"];
-/// The phrase every report title ends with.
-const TITLE: &str = "政府信息公开工作年度报告";
-
-/// Decides agency and year: option, our template's names, a cover cell, the title, the file name.
+/// Sets the report's agency and year from every place the document names them
+/// ([`super::identity`]), with where each was found and the places that disagree.
 fn identify(report: &mut Report, doc: &Document, lazy: &LazyGrids, stem: &str, options: &Options, named: bool) {
-    let mut agency: Option<(String, Found)> = options.agency.clone().map(|a| (a, Found::Option));
-    let mut year: Option<(i32, Found)> = options.year.map(|y| (y, Found::Option));
-    if named {
-        let name_text = |name: &str| {
-            let (_, at) = doc.names.iter().find(|(n, _)| n == name)?;
-            let grid = doc.grids.iter().find(|g| g.name == at.sheet)?;
-            let c = grid.at(at.row, at.col)?;
-            let t = c.text.trim().to_string();
-            (!t.is_empty()).then_some(t)
-        };
-        if agency.is_none() {
-            agency = name_text(NAME_AGENCY).map(|a| (a, Found::Names));
-        }
-        if year.is_none() {
-            year = name_text(NAME_YEAR)
-                .and_then(|y| find_year(&y))
-                .map(|y| (y, Found::Names));
-        }
-    }
-    // Our own workbooks without cover names (a merge summary) carry agency and year in the title;
-    // their other sheets have column headers such as 单位名称 that are not a cover.
-    if named && (agency.is_none() || year.is_none()) {
-        if let Some((a, y)) = title(doc, lazy.get()) {
-            agency = agency.or(a.map(|a| (a, Found::Title)));
-            year = year.or(y.map(|y| (y, Found::Title)));
-        }
-    }
-    if agency.is_none() {
-        agency = cover_value(lazy.get(), AGENCY_KEYS).map(|a| (a, Found::Cover));
-    }
-    if year.is_none() {
-        year = cover_value(lazy.get(), YEAR_KEYS)
-            .and_then(|y| find_year(&y))
-            .map(|y| (y, Found::Cover));
-    }
-    if agency.is_none() || year.is_none() {
-        if let Some((a, y)) = title(doc, lazy.get()) {
-            if agency.is_none() {
-                agency = a.map(|a| (a, Found::Title));
-            }
-            if year.is_none() {
-                year = y.map(|y| (y, Found::Title));
-            }
-        }
-    }
-    if agency.is_none() || year.is_none() {
-        let (a, y) = parse_title(stem);
-        if agency.is_none() {
-            agency = Some((a.unwrap_or_else(|| stem.trim().to_string()), Found::FileName));
-        }
-        if year.is_none() {
-            year = y.map(|y| (y, Found::FileName));
-        }
-    }
-    let (a, af) = agency.unwrap_or_default();
-    report.agency = a;
-    report.year = year.map(|(y, _)| y);
-    report.source.agency_from = af;
-    report.source.year_from = year.map_or(Found::None, |(_, f)| f);
-}
-
-/// The value beside a cover label (`填报单位：XX局`, or `填报单位` | `XX局`).
-fn cover_value(grids: &Grids, keys: &[&str]) -> Option<String> {
-    for key in keys {
-        for f in grids.all() {
-            let Some(rest) = f.norm.strip_prefix(key) else { continue };
-            // `填报单位：XX局` in one cell: the text after the colon.
-            if rest.starts_with([':', '：']) {
-                let tail = f.cell.text.split_once(['：', ':']).map_or("", |(_, t)| t.trim());
-                if !tail.is_empty() {
-                    return Some(tail.to_string());
-                }
-                continue;
-            }
-            if !rest.is_empty() {
-                continue;
-            }
-            let grid = grids.grid(f.grid);
-            let value = grid
-                .row(f.cell.row)
-                .iter()
-                .find(|c| c.col > f.cell.last_col() && !c.is_blank())?;
-            return Some(value.text.trim().to_string());
-        }
-    }
-    None
-}
-
-/// The report's title, from the paragraphs or the grids' cells, parsed into agency and year.
-///
-/// A title set in the official large font wraps, anywhere: `XX局2024年政府信息公` / `开工作年度报告`,
-/// or `XX办公室2024年` / `政府信息公开工作年度报告`, so two short lines in a row are tried joined as
-/// well. The report's first sentence names the official format (`…关于印发〈中华人民共和国政府信息
-/// 公开工作年度报告格式〉的通知…`, `统计期限自2024年1月1日起…`): sentences are never titles. The
-/// first line (or joined pair) giving both agency and year wins; else the first giving either, the
-/// agency then taken from the line before when the title has none.
-fn title(doc: &Document, grids: &Grids) -> Option<(Option<String>, Option<i32>)> {
-    let lines: Vec<String> = doc
-        .paragraphs
-        .iter()
-        .take(20)
-        .cloned()
-        .chain(grids.all().map(|f| f.cell.text.clone()))
-        .filter(|t| title_like(t))
-        .collect();
-    // Lines that are paragraphs come first; only they are joined.
-    let paragraphs = doc.paragraphs.iter().take(20).filter(|t| title_like(t)).count();
-    let is_title = |t: &str| normalize(t).contains(TITLE) || normalize(t).contains("年报");
-    // Single lines first: a joined pair is only a title when no line is one by itself (a menu
-    // item or a document number above a whole title must not become part of the agency).
-    let mut candidates: Vec<(String, Option<&String>)> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if is_title(line) {
-            candidates.push((line.clone(), i.checked_sub(1).and_then(|p| lines.get(p))));
-        }
-    }
-    for (i, line) in lines.iter().enumerate().take(paragraphs.saturating_sub(1)) {
-        if let Some(next) = lines.get(i + 1) {
-            let joined = format!("{}{}", line.trim(), next.trim());
-            if !is_title(line) && is_title(&joined) && !line.contains([':', '：']) {
-                candidates.push((joined, i.checked_sub(1).and_then(|p| lines.get(p))));
-            }
-        }
-    }
-    let parsed: Vec<(Option<String>, Option<i32>)> = candidates
-        .iter()
-        .map(|(text, before)| {
-            let (a, y) = parse_title(text);
-            (a.or_else(|| before.map(|b| b.trim().to_string())), y)
-        })
-        .collect();
-    parsed
-        .iter()
-        .find(|(a, y)| a.is_some() && y.is_some())
-        .or_else(|| parsed.iter().find(|(a, y)| a.is_some() || y.is_some()))
-        .cloned()
-}
-
-/// Whether a line can be (part of) a title: short, and no sentence (no `，` `。` `；`, no book-title
-/// marks).
-fn title_like(text: &str) -> bool {
-    let t = text.trim();
-    !t.is_empty() && t.chars().count() <= 60 && !t.contains(['，', '。', '；', '《', '〈', ',', ';'])
-}
-
-/// Only the year of the title, to choose a layout when no label decides it.
-fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
-    title(doc, grids).and_then(|(_, y)| y)
-}
-
-/// `XX区住房和城乡建设局2024年政府信息公开工作年度报告` → (`XX区住房和城乡建设局`, 2024); with the
-/// year first (`2020年上海市政府信息公开工作年度报告`) the agency is what follows the year.
-///
-/// ```
-/// use nianbao::read::extract::parse_title;
-/// assert_eq!(parse_title("平潭综合实验区2024年度政府信息公开工作年度报告"), (Some("平潭综合实验区".into()), Some(2024)));
-/// assert_eq!(parse_title("某某镇2022年报"), (Some("某某镇".into()), Some(2022)));
-/// assert_eq!(parse_title("2024 年政府信息公开工作年度报告"), (None, Some(2024)));
-/// assert_eq!(parse_title("2020年上海市政府信息公开工作年度报告"), (Some("上海市".into()), Some(2020)));
-/// assert_eq!(parse_title("某某局政府信息公开工作年度报告"), (Some("某某局".into()), None));
-/// assert_eq!(parse_title("政府信息公开工作年度报告格式模板"), (None, None));
-/// assert_eq!(parse_title("城东区民政局二〇二四年度政府信息公开工作年度报告"), (Some("城东区民政局".into()), Some(2024)));
-/// assert_eq!(parse_title("附件2：城东区教育局2024年政府信息公开工作年度报告统计表（终稿）"), (Some("城东区教育局".into()), Some(2024)));
-/// assert_eq!(parse_title("平潭综合实验区海坛片区管理局 2023年度政府信息公开工作年度报告").0.as_deref(), Some("平潭综合实验区海坛片区管理局"));
-/// ```
-pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
-    let text = &arabic_years(text);
-    let chars: Vec<char> = text.chars().collect();
-    let mut found: Option<(usize, i32)> = None;
-    for i in 0..chars.len().saturating_sub(3) {
-        let window: String = chars[i..i + 4].iter().collect();
-        let next = chars[i + 4..].iter().find(|c| !c.is_whitespace());
-        let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
-        if !before_digit && window.chars().all(|c| c.is_ascii_digit()) && matches!(next, Some('年')) {
-            if let Ok(y) = window.parse::<i32>() {
-                if crate::format::YEARS.contains(&y) {
-                    found = Some((i, y));
-                    break;
-                }
-            }
-        }
-    }
-    let Some((i, y)) = found else {
-        // No year: the agency is what stands before the title's words, if that looks like a name.
-        let before = text
-            .split(TITLE)
-            .next()
-            .filter(|_| text.contains(TITLE))
-            .unwrap_or_default()
-            .trim();
-        let name = !before.is_empty() && before.chars().count() <= 40 && !before.contains(['，', '。', ',']);
-        return (name.then(|| before.to_string()), None);
-    };
-    let agency: String = chars[..i].iter().collect();
-    let mut agency = strip_attachment(agency.trim())
-        .trim_start_matches("关于")
-        .trim_end_matches(['/', '／', '-', '_', ' ', '\u{3000}'])
-        .trim()
-        .to_string();
-    if agency.is_empty() {
-        let after: String = chars[i + 4..].iter().collect();
-        let after = after.trim_start();
-        let after = after.strip_prefix('年').unwrap_or(after);
-        let after = after.strip_prefix('度').unwrap_or(after);
-        if let Some(end) = ["政府信息公开", "政务公开", "年报"]
-            .iter()
-            .filter_map(|k| after.find(k))
-            .min()
-        {
-            agency = after[..end].trim().to_string();
-        }
-    }
-    ((!agency.is_empty()).then_some(agency), Some(y))
-}
-
-/// A year in Chinese numerals (`二〇二四年`, `二零二四年`) in Arabic digits, so one year parser serves.
-fn arabic_years(text: &str) -> String {
-    const DIGITS: &[(char, char)] = &[
-        ('〇', '0'),
-        ('○', '0'),
-        ('零', '0'),
-        ('一', '1'),
-        ('二', '2'),
-        ('三', '3'),
-        ('四', '4'),
-        ('五', '5'),
-        ('六', '6'),
-        ('七', '7'),
-        ('八', '8'),
-        ('九', '9'),
-    ];
-    let digit = |c: char| DIGITS.iter().find(|(z, _)| *z == c).map(|(_, d)| *d);
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = chars.clone();
-    for i in 0..chars.len().saturating_sub(4) {
-        let year: Option<Vec<char>> = chars[i..i + 4].iter().map(|&c| digit(c)).collect();
-        let starts = i == 0 || digit(chars[i - 1]).is_none();
-        if let (Some(year), true, Some('年')) = (year, starts, chars.get(i + 4)) {
-            if year.starts_with(&['2', '0']) {
-                out[i..i + 4].copy_from_slice(&year);
-            }
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// A name without the `附件2：` / `附件：` / `附件二` a document's attachment heading puts before it.
-fn strip_attachment(name: &str) -> &str {
-    let Some(rest) = name.strip_prefix("附件") else {
-        return name;
-    };
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
-    rest.trim_start_matches([':', '：', ' ', '\u{3000}', '-', '_']).trim()
-}
-
-/// The first plausible report year in a text (`2023`, `2023年`, `2023年度`).
-fn find_year(text: &str) -> Option<i32> {
-    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    let y = digits.get(..4)?.parse::<i32>().ok()?;
-    crate::format::YEARS.contains(&y).then_some(y)
+    let id = super::identity::identify(doc, lazy.get(), stem, options, named);
+    let (agency, from) = id.agency.unwrap_or_default();
+    report.agency = agency;
+    report.source.agency_from = from;
+    report.year = id.year.map(|(y, _)| y);
+    report.source.year_from = id.year.map_or(Found::None, |(_, f)| f);
+    report.source.conflicts = id.conflicts;
 }

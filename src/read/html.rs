@@ -282,11 +282,24 @@ fn parse(text: &str) -> Document {
         w.tables_read += 1;
         w.grids.push(layout(&format!("表格{}", w.tables_read), t));
     }
+    // The page's own `<title>` (a site's name after the report's is cut by the title reader).
+    let title = html
+        .tree
+        .nodes()
+        .find(|n| matches!(n.value(), Node::Element(e) if e.name() == "title"))
+        .map(|n| {
+            n.descendants()
+                .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+                .collect::<String>()
+        })
+        .map(|t| super::grid::tidy(&t))
+        .filter(|t| !t.is_empty());
     Document {
         grids: w.grids,
         paragraphs: w.prose.finish(),
         names: Vec::new(),
         published: true,
+        title,
     }
 }
 

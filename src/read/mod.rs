@@ -12,6 +12,7 @@ pub(crate) mod formula;
 pub mod grid;
 pub(crate) mod guard;
 pub mod html;
+pub mod identity;
 pub(crate) mod pdf;
 pub mod sections;
 pub mod text;
@@ -84,6 +85,9 @@ pub struct Document {
     /// The text outside the tables, paragraph by paragraph, in reading order (published reports):
     /// the title, the six sections. Empty for workbooks.
     pub paragraphs: Vec<String>,
+    /// The document's own title, where its kind has one apart from the text (a saved page's
+    /// `<title>`).
+    pub title: Option<String>,
     /// Defined names of the workbook (`NB.t3.new.natural` → cell), as our own templates carry.
     pub names: Vec<(String, Location)>,
     /// Whether the input is a whole published report (web-page text, HTML, Word, PDF), which always has

@@ -88,6 +88,7 @@ fn read_document(data: Vec<u8>) -> Result<Document, ErrorKind> {
         paragraphs,
         names: Vec::new(),
         published: true,
+        title: None,
     })
 }
 

@@ -25,7 +25,7 @@ use std::borrow::Cow;
 
 use super::grid::tidy;
 use super::sections::numbered_heading;
-use super::value::is_value;
+use super::value::{is_shred, is_value};
 use super::{Document, Grid, GridCell};
 use crate::error::ErrorKind;
 use crate::model::PlaceKind;
@@ -190,6 +190,7 @@ impl Builder {
             paragraphs: self.paragraphs,
             names: Vec::new(),
             published: true,
+            title: None,
         }
     }
 }
@@ -297,7 +298,7 @@ fn by_cells(text: &str) -> Document {
         if heading.is_some() || is_prose(line) || (marked && !tables(section)) {
             b.paragraph(line);
             holds_value = false;
-        } else if is_value(line) {
+        } else if is_value(line) && !is_shred(line) {
             b.push_cell(line);
             holds_value = true;
         } else {

@@ -6,7 +6,7 @@
 //! else is not a number and is never read as 0.
 
 use crate::format::Kind;
-use crate::model::{round4, Reading};
+use crate::model::{clean, Reading};
 
 /// Texts that mean "nothing" and are read as 0 with a warning.
 const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "null", "N/A", "n/a", "—/"];
@@ -25,6 +25,8 @@ const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "
 /// assert_eq!(parse("12,854,581", None, Kind::Count, true), (Some(12854581.0), Reading::Number));
 /// assert_eq!(parse("378.0169万元", None, Kind::Amount, false), (Some(378.0169), Reading::Number));
 /// assert_eq!(parse("27225290916元", None, Kind::Amount, false), (Some(2722529.0916), Reading::Number));
+/// assert_eq!(parse("75394432.52元", None, Kind::Amount, true), (Some(7539.443252), Reading::Number));
+/// assert_eq!(parse("8元", None, Kind::Amount, true), (Some(0.0008), Reading::Number));
 /// assert_eq!(parse("18651.06", None, Kind::Amount, false), (Some(18651.06), Reading::UnitAssumed));
 /// assert_eq!(parse("+5174", None, Kind::Signed, true), (Some(5174.0), Reading::Number));
 /// assert_eq!(parse("—", None, Kind::Count, true), (Some(0.0), Reading::Dash));
@@ -46,7 +48,7 @@ pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) 
     if let Some(n) = native {
         return if plausible(n) {
             // A formula's saved result carries binary noise (7.000000000000001 for 0.1*70).
-            (Some(round9(n)), bare)
+            (Some(clean(n)), bare)
         } else {
             (None, Reading::NotNumber)
         };
@@ -63,13 +65,31 @@ pub fn parse(text: &str, native: Option<f64>, kind: Kind, unit_in_header: bool) 
             return (Some(n), Reading::Number);
         }
         if let Some(n) = folded.strip_suffix('元').and_then(number) {
-            return (Some(round4(n / 10_000.0)), Reading::Number);
+            return (Some(yuan_to_wan(folded.trim_end_matches('元'), n)), Reading::Number);
         }
     }
     match number(&folded) {
         Some(n) => (Some(n), bare),
         None => (None, Reading::NotNumber),
     }
+}
+
+/// An amount in 元 as 万元, the decimal point moved four places in its digits (`75394432.52` →
+/// `7539.443252`) so no digit is lost to binary division; `n` is the number as read, for what the
+/// digits do not say plainly.
+fn yuan_to_wan(digits: &str, n: f64) -> f64 {
+    let (sign, digits) = match digits.strip_prefix(['+', '-']) {
+        Some(rest) => (if digits.starts_with('-') { "-" } else { "" }, rest),
+        None => ("", digits),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let int = format!("{:0>5}", int);
+    let (head, tail) = int.split_at(int.len() - 4);
+    format!("{sign}{head}.{tail}{frac}")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .unwrap_or(n / 10_000.0)
 }
 
 /// Whether a cell's text is one of the words for "nothing" (`—`, `/`, `无`, …).
@@ -93,6 +113,25 @@ pub fn is_dash(text: &str) -> bool {
 /// ```
 pub fn is_value(text: &str) -> bool {
     parse(text, None, Kind::Amount, false).1 != Reading::NotNumber
+}
+
+/// A piece of a label that a page broke at its punctuation and numbering (`(`, `,`, `:`, `1.`): no
+/// value, though it parses as one (an empty number, a `1`). The matcher joins the pieces again.
+///
+/// ```
+/// use nianbao::read::value::is_shred;
+/// assert!(is_shred(",") && is_shred("（") && is_shred("1.") && is_shred("12、"));
+/// assert!(!is_shred("1") && !is_shred("—") && !is_shred("3.5") && !is_shred(""));
+/// ```
+pub fn is_shred(line: &str) -> bool {
+    let t = line.trim();
+    let punctuation = |c: char| ",，:：()（）、.。;；".contains(c);
+    let numbering = t.chars().count() <= 4
+        && t.ends_with(['.', '．', '、'])
+        && t.trim_end_matches(['.', '．', '、'])
+            .chars()
+            .all(|c| c.is_ascii_digit());
+    (!t.is_empty() && t.chars().all(punctuation)) || numbering
 }
 
 /// Full-width to half-width, no spaces of any kind, no thousands separators, one kind of minus.
@@ -127,17 +166,6 @@ fn number(s: &str) -> Option<f64> {
 /// 万元) a report can have (a larger one is a typing slip `check`'s sums show), and small enough
 /// that sums of every cell of every agency stay finite.
 const MAX_MAGNITUDE: f64 = 1e18;
-
-/// A number rounded to nine decimals: past any amount's precision (万元 to four decimals), short
-/// of where float noise starts.
-fn round9(n: f64) -> f64 {
-    let r = (n * 1e9).round() / 1e9;
-    if r.is_finite() {
-        r
-    } else {
-        n
-    }
-}
 
 /// A finite number within [`MAX_MAGNITUDE`].
 fn plausible(n: f64) -> bool {

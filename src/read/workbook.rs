@@ -70,6 +70,7 @@ fn read_sheets(bytes: &[u8], kind: InputKind, limits: &Limits, which: Sheets) ->
         paragraphs: Vec::new(),
         names,
         published: false,
+        title: None,
     })
 }
 

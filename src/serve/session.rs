@@ -458,7 +458,7 @@ fn result_json(merged: &Merged) -> Value {
                 "errors": e.map_or(0, |e| e.errors),
                 "warnings": e.map_or(0, |e| e.warnings),
                 "error": e.and_then(|e| e.error.as_ref()).map(|err| err.kind.to_string()),
-                "reason": e.and_then(|e| e.reason.clone()),
+                "reason": line.note,
             })
         })
         .collect();

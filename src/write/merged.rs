@@ -27,6 +27,7 @@ pub fn merged_json(merged: &Merged) -> String {
                 "year_assumed": e.year_assumed,
                 "error": e.error.as_ref().map(ToString::to_string),
                 "reason": e.reason,
+                "suggest": merged.suggestion(e),
                 "errors": e.errors,
                 "warnings": e.warnings,
             })

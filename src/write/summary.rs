@@ -344,11 +344,10 @@ fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::resul
             }
             ws.write_number_with_format(row, 7, e.errors as f64, &styles.number)?;
             ws.write_number_with_format(row, 8, e.warnings as f64, &styles.number)?;
-            // Why it is not in the totals: the reason, or why it could not be read.
-            let note = e.reason.clone().or_else(|| e.error.as_ref().map(ToString::to_string));
-            if let Some(note) = note {
-                ws.write_string_with_format(row, 9, note, &styles.bad)?;
-            }
+        }
+        // Why it is not in the totals, how it was counted, or which roster name it may be.
+        if let Some(note) = &line.note {
+            ws.write_string_with_format(row, 9, note, &styles.bad)?;
         }
     }
     // Files in the folders that were not taken (a zip, a picture): a return may hide in one.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use nianbao::format::Format;
 use nianbao::merge::{merge, MergeOptions, Status};
 use nianbao::read::collect;
 use nianbao::roster::Roster;
@@ -633,5 +634,198 @@ fn a_return_without_a_year_is_counted_as_the_year_merged_with_a_warning() {
     assert_eq!(
         merged.total.get("t3.new.natural"),
         zone.get("t3.new.natural").map(|n| n + 3.0)
+    );
+}
+
+/// The five returns of `fixtures/identity` that name no year anywhere (2021 layout), made by
+/// openpyxl, LibreOffice and as web text, copied into `dir`.
+fn returns_naming_no_year(dir: &Path) -> Vec<&'static str> {
+    let names = [
+        "id10-cover-no-year-filing-date-trap.xlsx",
+        "id14-captions-ideographic-space-no-year.xlsx",
+        "id28-captions-no-space-no-year.xls",
+        "id34-captions-table-first-ideographic.ods",
+        "id52-text-no-year-anywhere.txt",
+    ];
+    for n in names {
+        std::fs::copy(crate::common::fixture(&format!("identity/{n}")), dir.join(n)).unwrap();
+    }
+    names.to_vec()
+}
+
+#[test]
+fn returns_naming_no_year_are_counted_for_the_year_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = returns_naming_no_year(dir.path());
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    // Without --year and no return naming one: refused, never summed without a year.
+    let e = merge(&inputs, &MergeOptions::default(), &|| {}).err().unwrap();
+    assert_eq!(e.code(), "MISMATCH");
+    assert!(
+        e.to_string().contains("5 份报表都没有写明报告年度") && e.to_string().contains("--year"),
+        "{e}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = merge_cli(dir.path(), &out.path().join("汇总.xlsx"), &[]);
+    assert_ne!(run.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("都没有写明报告年度"));
+    assert!(!out.path().join("汇总.xlsx").exists());
+    // With --year 2024 every one counts, each with YEAR_ASSUMED, and 报送情况 says so.
+    let options = MergeOptions {
+        year: Some(2024),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    assert_eq!(merged.total.year, Some(2024));
+    assert_eq!(merged.entries.len(), names.len());
+    for e in &merged.entries {
+        assert_eq!(
+            (e.status.clone(), e.year_assumed),
+            (Status::Counted, true),
+            "{}",
+            e.file.display()
+        );
+        assert_eq!(e.reason.as_deref(), Some("年度未写明，按 2024 年度计"));
+        let rules: Vec<&str> = merged.findings(e).unwrap().iter().map(|f| f.rule).collect();
+        assert_eq!(rules.iter().filter(|r| **r == "YEAR_ASSUMED").count(), 1, "{rules:?}");
+        assert!(!rules.contains(&"YEAR_UNKNOWN"));
+    }
+    assert!(!merged.incomplete());
+    let run = merge_cli(
+        dir.path(),
+        &out.path().join("汇总.xlsx"),
+        &["--year".as_ref(), "2024".as_ref()],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let reporting = sheet(&out.path().join("汇总.xlsx"), "报送情况");
+    let assumed = reporting
+        .iter()
+        .filter(|r| r[9] == "年度未写明，按 2024 年度计")
+        .count();
+    assert_eq!(assumed, 5, "{reporting:?}");
+}
+
+#[test]
+fn a_third_naming_no_year_are_counted_for_the_year_the_rest_agree_on() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        let mut r = nianbao::model::Report::new(&format!("区第{i}局"), (i % 3 != 0).then_some(2024), Format::F2021);
+        for cell in Format::F2021.cells() {
+            r.set(&cell.code, 0.0);
+        }
+        for code in ["t3.new", "t3.granted", "t3.results_total"] {
+            r.set(&format!("{code}.natural"), 1.0);
+            r.set(&format!("{code}.total"), 1.0);
+        }
+        std::fs::write(
+            dir.path().join(format!("{i:02}.xlsx")),
+            nianbao::write::xlsx::filled(&r, &[], "").unwrap(),
+        )
+        .unwrap();
+    }
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let merged = merge(&inputs, &MergeOptions::default(), &|| {}).unwrap();
+    assert_eq!(merged.total.year, Some(2024));
+    assert_eq!(
+        merged.entries.iter().filter(|e| e.status == Status::Counted).count(),
+        30
+    );
+    assert_eq!(merged.entries.iter().filter(|e| e.year_assumed).count(), 10);
+    assert_eq!(merged.total.get("t3.new.total"), Some(30.0));
+    let warned = merged
+        .entries
+        .iter()
+        .filter(|e| merged.findings(e).unwrap().iter().any(|f| f.rule == "YEAR_ASSUMED"))
+        .count();
+    assert_eq!(warned, 10);
+}
+
+#[test]
+fn a_return_naming_no_year_in_the_other_layout_is_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::common::fixture("workbooks/2024-pingtan-zone.xlsx"),
+        dir.path().join("平潭.xlsx"),
+    )
+    .unwrap();
+    let mut old = nianbao::model::Report::new("区档案局", None, Format::F2019);
+    old.set("t3.new.natural", 2.0);
+    std::fs::write(
+        dir.path().join("区档案局.xlsx"),
+        nianbao::write::xlsx::filled(&old, &[], "").unwrap(),
+    )
+    .unwrap();
+    let merged = merge(
+        &collect(&[dir.path().to_path_buf()]).unwrap(),
+        &MergeOptions::default(),
+        &|| {},
+    )
+    .unwrap();
+    let e = merged.entries.iter().find(|e| e.name() == "区档案局").unwrap();
+    assert_eq!(e.status, Status::OtherFormat);
+    assert!(
+        e.reason
+            .as_deref()
+            .unwrap()
+            .contains("没有写明年度，表格为 2019 版格式"),
+        "{:?}",
+        e.reason
+    );
+    assert!(merged.incomplete());
+}
+
+#[test]
+fn a_roster_as_people_write_it_matches_names_as_people_write_them() {
+    // A title row, a note, a 序号 column, blank rows, GBK; names with the district's own name or
+    // without it; one return whose name is a short form of a roster name.
+    let dir = tempfile::tempdir().unwrap();
+    let roster_text = "拱墅区2024年度政府信息公开工作年度报告报送名单,,\n（请按名单报送）,,\n序号,单位名称,类别\n1,拱墅区民政局,部门\n,,\n2,拱墅区财政局,部门\n3,拱墅区人民政府办公室,部门\n4,拱墅区教育局,部门\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(roster_text);
+    let roster_path = dir.path().join("名单.csv");
+    std::fs::write(&roster_path, &gbk).unwrap();
+    let roster = nianbao::roster::Roster::read(&roster_path).unwrap();
+    let names: Vec<&str> = roster.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["拱墅区民政局", "拱墅区财政局", "拱墅区人民政府办公室", "拱墅区教育局"]
+    );
+    let returns = tempfile::tempdir().unwrap();
+    for agency in ["区民政局", "财政局", "区政府办公室"] {
+        let mut r = nianbao::model::Report::new(agency, 2024, Format::F2021);
+        r.set("t3.new.natural", 1.0);
+        std::fs::write(
+            returns.path().join(format!("{agency}.xlsx")),
+            nianbao::write::xlsx::filled(&r, &[], "").unwrap(),
+        )
+        .unwrap();
+    }
+    let options = MergeOptions {
+        roster: Some(roster),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&collect(&[returns.path().to_path_buf()]).unwrap(), &options, &|| {}).unwrap();
+    let missing: Vec<&str> = merged.missing.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(missing, ["拱墅区人民政府办公室", "拱墅区教育局"]);
+    assert_eq!(merged.unexpected, ["区政府办公室"]);
+    let lines = merged.reporting();
+    let office = lines.iter().find(|l| l.name == "区政府办公室").unwrap();
+    assert_eq!(
+        office.note.as_deref(),
+        Some("名单中没有该单位，是否为“拱墅区人民政府办公室”？")
+    );
+    let member = lines.iter().find(|l| l.name == "拱墅区人民政府办公室").unwrap();
+    assert!(
+        member.note.as_deref().unwrap().starts_with("名单外的“区政府办公室”"),
+        "{:?}",
+        member.note
+    );
+    assert!(lines.iter().find(|l| l.name == "拱墅区教育局").unwrap().note.is_none());
+    // The terminal says it too.
+    let out = dir.path().join("汇总.xlsx");
+    let run = merge_cli(returns.path(), &out, &["--roster".as_ref(), roster_path.as_os_str()]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("名单外（已计入）：区政府办公室（是否为“拱墅区人民政府办公室”？）"),
+        "{err}"
     );
 }

@@ -80,7 +80,7 @@ fn missing_rows(truth: &Json) -> Vec<String> {
 #[test]
 fn every_published_report_reads_exactly() {
     let all = reports();
-    assert_eq!(all.len(), 8, "one text, five web pages and two PDFs");
+    assert_eq!(all.len(), 13, "three texts, eight web pages and two PDFs");
     let mut failures = Vec::new();
     for (path, truth) in &all {
         match read_path(path, &Options::default()) {

@@ -44,6 +44,9 @@ async function api(method, url, body) {
   return data;
 }
 
+// Whether the user chose the year at the top (else a merge takes the year the returns name).
+let yearChosen = false;
+
 function year() {
   return Number($("year").value);
 }
@@ -86,7 +89,9 @@ function updateLinks() {
     a.href = "/api/download/" + file + "?name=" + name;
     a.classList.toggle("disabled", !result);
   }
-  $("year-note").textContent = "只汇总 " + year() + " 年度的报表；其他年度的会列出但不计入（可在页面顶部改选年度）。";
+  $("year-note").textContent = yearChosen
+    ? "只汇总 " + year() + " 年度的报表；其他年度的会列出但不计入（可在页面顶部改选年度）。"
+    : "汇总的年度按报表中写明的年度确定（没有写明年度的报表按该年度计入并提示）；报表年度不一致时请在页面顶部选择报告年度。";
   $("step3-note").textContent = result
     ? "以下文件按第 2 步的汇总结果生成（" + result.headline + "）。"
     : "完成第 2 步后，这里可以下载汇总结果。";
@@ -278,7 +283,12 @@ async function merge() {
   progress(0, "正在读取和检查…");
   poll();
   try {
-    result = await api("POST", "/api/merge", { year: year(), name: $("name").value.trim() });
+    // The year is the one the returns name, as `nianbao merge` decides it, unless chosen at the top.
+    result = await api("POST", "/api/merge", { year: yearChosen ? year() : null, name: $("name").value.trim() });
+    if (result && result.year) {
+      $("year").value = String(result.year);
+      showYear();
+    }
     progress(1, "已完成：" + result.headline);
   } catch (e) {
     result = null;
@@ -412,6 +422,7 @@ function setup() {
   );
   select.value = String((result && result.year) || info.default_year);
   select.addEventListener("change", () => {
+    yearChosen = true;
     showYear();
     if (result) merge();
   });
