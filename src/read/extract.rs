@@ -527,6 +527,11 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             c => c,
         };
         if let Some((_, _, first)) = rows.get(code) {
+            // A label cell spanning two rows (a row the page break cut, joined with its border
+            // drawn in one column only) is met in each: one row.
+            if std::ptr::eq(*first, cell) {
+                continue;
+            }
             if code == "other_other" && normalize(&first.text) != normalize(&cell.text) {
                 // The group heading （六）其他处理 beside its own sub-rows (above them, often with
                 // their subtotal): not a row of its own; 3.其他 is.

@@ -69,10 +69,27 @@ fn read_document(data: Vec<u8>) -> Result<Document, ErrorKind> {
             ErrorKind::NoText
         });
     }
+    let (pages, running) = strip_running_text(pages);
     let mut fragments = Vec::new();
     let mut texts = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
         let (frags, rest) = page_tables(page, i as u32 + 1);
+        // A table wider than the page: its right columns were cut off in print, and a number in
+        // the last column shown may have lost digits. Nothing of it can be trusted.
+        if let Some(f) = frags.iter().find(|f| {
+            let has_text = f.cells.iter().any(|c| !c.text.trim().is_empty());
+            has_text
+                && page
+                    .cut_right
+                    .iter()
+                    .any(|&y| y > f.top() - SNAP && y < f.bottom() + SNAP)
+        }) {
+            return Err(ErrorKind::Unsupported(format!(
+                "第{}页的表格比页面宽，打印成 PDF 时右侧的列被截掉了，数字不全。请用原网页或 Word 文件，\
+                 或在打印时缩小比例（如“缩放 80%”）或选择横向后重新另存为 PDF",
+                f.page
+            )));
+        }
         fragments.extend(frags);
         texts.push(PageText {
             height: page.height,
@@ -88,8 +105,92 @@ fn read_document(data: Vec<u8>) -> Result<Document, ErrorKind> {
         paragraphs,
         names: Vec::new(),
         published: true,
-        title: None,
+        title: running,
     })
+}
+
+/// Takes out what a browser prints in the margins of every page — the date and the page's title
+/// at the head, its address and `3/6` at the foot — which with small margins runs over the tables
+/// and would end up in their cells. Such text is set much smaller than the report's, lies in the
+/// outer band of the page, and comes back at the same height on nearly every page (or is an address
+/// or a page number). Returns the pages without it, and the page's title as printed in the head.
+fn strip_running_text(mut pages: Vec<PageContent>) -> (Vec<PageContent>, Option<String>) {
+    let mut sizes: Vec<f64> = pages.iter().flat_map(|p| p.chars.iter().map(|c| c.size)).collect();
+    if sizes.is_empty() {
+        return (pages, None);
+    }
+    sizes.sort_by(f64::total_cmp);
+    let small = sizes[sizes.len() / 2] * 0.7;
+    let key = |t: &str| -> String { t.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect() };
+    // Each page's small lines in its outer band: (text, y, the indexes of their glyphs).
+    let lines: Vec<Vec<(String, f64, Vec<usize>)>> = pages
+        .iter()
+        .map(|p| {
+            let band = |c: &Ch| c.cy() < p.height * MARGIN_BAND || c.cy() > p.height * (1.0 - MARGIN_BAND);
+            let picked: Vec<&Ch> = p.chars.iter().filter(|c| c.size < small && band(c)).collect();
+            group_lines(picked)
+                .iter()
+                .map(|l| {
+                    let idx = l
+                        .chars
+                        .iter()
+                        .filter_map(|c| p.chars.iter().position(|x| std::ptr::eq(x, *c)))
+                        .collect();
+                    (l.text(), (l.y0 + l.y1) / 2.0, idx)
+                })
+                .collect()
+        })
+        .collect();
+    let mut title = None;
+    for (i, page_lines) in lines.iter().enumerate() {
+        let mut drop: HashSet<usize> = HashSet::new();
+        for (text, y, idx) in page_lines {
+            // On (nearly) every page: a table's header rows repeated on the pages it runs over
+            // are not.
+            let on = lines
+                .iter()
+                .filter(|other| {
+                    other
+                        .iter()
+                        .any(|(t, oy, _)| (oy - y).abs() <= SNAP && key(t) == key(text))
+                })
+                .count();
+            let repeated = on >= 2 && on * 4 >= lines.len() * 3;
+            let address = text.contains("http") || text.contains("www.");
+            if repeated || address || is_page_number(text) {
+                if title.is_none() && *y < pages[i].height * 0.5 {
+                    title = Some(strip_print_date(text));
+                }
+                drop.extend(idx.iter().copied());
+            }
+        }
+        if !drop.is_empty() {
+            let chars = std::mem::take(&mut pages[i].chars);
+            pages[i].chars = chars
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| !drop.contains(k))
+                .map(|(_, c)| c)
+                .collect();
+        }
+    }
+    (pages, title.filter(|t| !t.is_empty()))
+}
+
+/// A running head without the date and time a browser prints before the title (`2025/3/14 09:27`,
+/// `12/4/26, 10:31 AM`, `2026年1月30日 15:02`).
+fn strip_print_date(text: &str) -> String {
+    static STAMP: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = STAMP.get_or_init(|| {
+        regex::Regex::new(
+            r"^\s*\d{1,4}\s*[/\-.年]\s*\d{1,2}\s*[/\-.月]\s*\d{1,4}\s*日?[,，\s]*(?:(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|am|pm)?)?\s*",
+        )
+        .ok()
+    });
+    match re.as_ref() {
+        Some(re) => re.replace(text, "").trim().to_string(),
+        None => text.trim().to_string(),
+    }
 }
 
 // ---------------------------------------------------------------- tunables
@@ -154,6 +255,8 @@ struct PageContent {
     rules: Vec<Rule>,
     images: u32,
     height: f64,
+    /// The y of rules that run on past the right of what is shown.
+    cut_right: Vec<f64>,
 }
 
 /// Runs the interpreter over every page, keeping glyphs, rules and images.
@@ -194,6 +297,7 @@ fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
             rules: dev.rules,
             images: dev.images,
             height: h as f64,
+            cut_right: dev.cut_right,
         });
     }
     Ok(out)
@@ -215,25 +319,45 @@ struct Collector {
     /// The clip in force: the page, then after each clip pushed the bounding box of the clip paths
     /// so far.
     clips: Vec<Rect>,
+    /// Where a horizontal rule runs on past the right of what is shown (a table wider than the
+    /// page, its last columns cut off in print): the rule's y.
+    cut_right: Vec<f64>,
 }
 
 impl Collector {
+    /// Records a straight segment as a rule, cut to the clip in force (what is not shown is not
+    /// read).
     fn add_segment(&mut self, p: Point, q: Point) {
         let (dx, dy) = ((q.x - p.x).abs(), (q.y - p.y).abs());
+        let clip = self
+            .clips
+            .last()
+            .copied()
+            .unwrap_or(Rect::new(f64::MIN, f64::MIN, f64::MAX, f64::MAX));
         if dy <= 0.5 && dx >= 1.0 {
-            self.rules.push(Rule {
-                horiz: true,
-                pos: (p.y + q.y) / 2.0,
-                a: p.x.min(q.x),
-                b: p.x.max(q.x),
-            });
+            let pos = (p.y + q.y) / 2.0;
+            let (a, b) = (p.x.min(q.x), p.x.max(q.x));
+            if pos < clip.y0 - SNAP || pos > clip.y1 + SNAP {
+                return;
+            }
+            if b > clip.x1 + SNAP && a < clip.x1 {
+                self.cut_right.push(pos);
+            }
+            let (a, b) = (a.max(clip.x0), b.min(clip.x1));
+            if b - a >= 1.0 {
+                self.rules.push(Rule { horiz: true, pos, a, b });
+            }
         } else if dx <= 0.5 && dy >= 1.0 {
-            self.rules.push(Rule {
-                horiz: false,
-                pos: (p.x + q.x) / 2.0,
-                a: p.y.min(q.y),
-                b: p.y.max(q.y),
-            });
+            let pos = (p.x + q.x) / 2.0;
+            let (a, b) = (p.y.min(q.y).max(clip.y0), p.y.max(q.y).min(clip.y1));
+            if pos >= clip.x0 - SNAP && pos <= clip.x1 + SNAP && b - a >= 1.0 {
+                self.rules.push(Rule {
+                    horiz: false,
+                    pos,
+                    a,
+                    b,
+                });
+            }
         }
     }
 
@@ -287,20 +411,11 @@ impl Collector {
         }
         let bb: Rect = (t * sub.clone()).bounding_box();
         let (w, h) = (bb.width(), bb.height());
+        let c = bb.center();
         if h <= THIN && w > THIN {
-            self.rules.push(Rule {
-                horiz: true,
-                pos: bb.center().y,
-                a: bb.x0,
-                b: bb.x1,
-            });
+            self.add_segment(Point::new(bb.x0, c.y), Point::new(bb.x1, c.y));
         } else if w <= THIN && h > THIN {
-            self.rules.push(Rule {
-                horiz: false,
-                pos: bb.center().x,
-                a: bb.y0,
-                b: bb.y1,
-            });
+            self.add_segment(Point::new(c.x, bb.y0), Point::new(c.x, bb.y1));
         }
     }
 }
@@ -420,6 +535,10 @@ struct Fragment {
     at_top: bool,
     /// Nothing but page furniture below it on its page.
     at_bottom: bool,
+    /// No rule drawn along its top edge: its first row goes on from the page before.
+    open_top: bool,
+    /// No rule drawn along its bottom edge: its last row goes on on the next page.
+    open_bottom: bool,
 }
 
 impl Fragment {
@@ -449,6 +568,9 @@ fn page_tables(page: &PageContent, page_no: u32) -> (Vec<Fragment>, Vec<&Ch>) {
     for set in &sets {
         out.push(build_fragment(set, &page.chars, &mut used, page_no));
     }
+    if let Some(last) = out.iter_mut().max_by(|a, b| a.bottom().total_cmp(&b.bottom())) {
+        take_spill(last, &page.chars, &mut used, page.height);
+    }
     let rest = page
         .chars
         .iter()
@@ -457,6 +579,62 @@ fn page_tables(page: &PageContent, page_no: u32) -> (Vec<Fragment>, Vec<&Ch>) {
         .map(|(c, _)| c)
         .collect();
     (out, rest)
+}
+
+/// The text of a row the page break cuts, drawn just below the page's last table: a browser ends
+/// the cells' borders at the break but not their text (`果` of `三、本年度办理结果`, `不予公` of
+/// `（三）不予公开`). Glyphs in the lower half of the page within two lines under the table's last
+/// rule, inside its columns, where no run of text crosses a column boundary (a heading or note
+/// under a table runs across them), are put into the last row's cells of their columns.
+fn take_spill(f: &mut Fragment, chars: &[Ch], used: &mut [bool], height: f64) {
+    let (Some(&left), Some(&right)) = (f.xs.first(), f.xs.last()) else {
+        return;
+    };
+    let bottom = f.bottom();
+    if bottom < height * 0.5 {
+        return;
+    }
+    let near: Vec<usize> = (0..chars.len())
+        .filter(|&k| !used[k])
+        .filter(|&k| {
+            let c = &chars[k];
+            c.cy() > bottom && c.cy() < bottom + 2.0 * c.size.max(1.0) && c.cx() > left && c.cx() < right
+        })
+        .collect();
+    if near.is_empty() {
+        return;
+    }
+    let refs: Vec<&Ch> = near.iter().map(|&k| &chars[k]).collect();
+    // A run crossing a column boundary is a line of text, not cell text.
+    for line in group_lines(refs.clone()) {
+        for pair in line.chars.windows(2) {
+            let gap = pair[1].x0 - pair[0].x1;
+            let crosses = f.xs.iter().any(|&x| pair[0].cx() < x && pair[1].cx() > x);
+            if crosses && gap < 0.6 * pair[0].size.max(1.0) {
+                return;
+            }
+        }
+    }
+    let last_row = f.ys.len().saturating_sub(2) as u32;
+    let mut by_col: BTreeMap<u32, Vec<&Ch>> = BTreeMap::new();
+    for ch in &refs {
+        if let Some(c) = slot(&f.xs, ch.cx()) {
+            by_col.entry(c as u32).or_default().push(ch);
+        }
+    }
+    for (col, chs) in by_col {
+        let Some(piece) = f
+            .cells
+            .iter_mut()
+            .find(|p| p.row + p.rows > last_row && p.col <= col && col < p.col + p.cols)
+        else {
+            continue;
+        };
+        join_lines(&mut piece.text, &lines_to_text(&group_lines(chs)));
+    }
+    for k in near {
+        used[k] = true;
+    }
 }
 
 /// Joins collinear rules that overlap or touch.
@@ -686,6 +864,8 @@ fn build_fragment(t: &RuleSet, chars: &[Ch], used: &mut [bool], page: u32) -> Fr
             text: lines_to_text(&group_lines(chars)),
         })
         .collect();
+    let (x0, x1) = (t.xs[0], t.xs[nc]);
+    let open = |y: f64| covered(&t.h, y, x0, x1) < EDGE_COVER * (x1 - x0);
     Fragment {
         page,
         xs: t.xs.clone(),
@@ -693,6 +873,8 @@ fn build_fragment(t: &RuleSet, chars: &[Ch], used: &mut [bool], page: u32) -> Fr
         cells,
         at_top: false,
         at_bottom: false,
+        open_top: open(t.ys[0]),
+        open_bottom: open(t.ys[nr]),
     }
 }
 
@@ -710,13 +892,7 @@ fn stitch(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
             let (Some(prev), Some(xs)) = (parts.last(), columns(&refs)) else {
                 return false;
             };
-            let (few, many) = if f.xs.len() <= xs.len() {
-                (&f.xs, &xs)
-            } else {
-                (&xs, &f.xs)
-            };
-            let lines_up = few.len() >= 2 && few.iter().all(|x| many.iter().any(|m| (m - x).abs() <= ALIGN));
-            prev.page + 1 == f.page && prev.at_bottom && f.at_top && lines_up
+            prev.page + 1 == f.page && prev.at_bottom && f.at_top && lines_up(&xs, &f.xs)
         });
         match tables.last_mut() {
             Some(parts) if continues => parts.push(f),
@@ -724,6 +900,23 @@ fn stitch(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
         }
     }
     tables
+}
+
+/// Whether a part's column boundaries continue a table's (`xs`): the right edges meet, and most of
+/// the boundaries of the narrower set are among the other's. A part may lack a column whose cell
+/// only continues there (the merged 三、本年度办理结果 drawn without its left border on the new
+/// page), or have a boundary the other lacks (rows on one page spanning two label columns that
+/// rows on the next split), or fewer columns, like the blocks of 表二; a table of other columns
+/// (表四 after 表三) shares only its outer edges.
+fn lines_up(xs: &[f64], next: &[f64]) -> bool {
+    let (few, many) = if next.len() <= xs.len() { (next, xs) } else { (xs, next) };
+    let near = |x: f64, set: &[f64]| set.iter().any(|m| (m - x).abs() <= ALIGN);
+    let shared = few.iter().filter(|&&x| near(x, many)).count();
+    let right = match (xs.last(), next.last()) {
+        (Some(a), Some(b)) => (a - b).abs() <= ALIGN,
+        _ => false,
+    };
+    few.len() >= 2 && right && (shared == few.len() || (shared >= 3 && shared * 10 >= few.len() * 7))
 }
 
 /// The column boundaries of a table's parts: the first part's, plus every boundary of a later
@@ -799,7 +992,8 @@ fn grid(parts: &[Fragment]) -> Grid {
             // Header rows repeated at the top of the page (Word's 重复标题行) are read once.
             rows = rows.saturating_sub(repeated_header_rows(&first, &placed));
             placed = continuation(&first, placed, offset);
-            join_broken_row(&mut cells, &mut placed, offset - 1, offset);
+            let open = parts[k - 1].open_bottom || part.open_top;
+            join_broken_row(&mut cells, &mut placed, offset - 1, offset, open);
         }
         cells.extend(placed);
         offset += rows;
@@ -807,20 +1001,27 @@ fn grid(parts: &[Fragment]) -> Grid {
     Grid::new(&format!("第{page}页"), true, cells)
 }
 
-/// A row broken by the page (Word and LibreOffice let a row run over the break): the label starts
-/// on one page and ends on the next, and the numbers sit in one of the two parts only. The text of
-/// the part on the new page (row `b`) is moved into the cells above it (row `a`), leaving row `b`
-/// blank, so the row reads as one. Two rows are one only when no column has a number in both, some
-/// column has a number in one and nothing in the other, every piece of text in `b` has a cell of
-/// `a` above it, and no text in `b` starts with numbering (`5.`, `（三）`: a row of its own).
-fn join_broken_row(above: &mut [GridCell], below: &mut [GridCell], a: u32, b: u32) {
+/// A row broken by the page (Word and LibreOffice let a row run over the break; a browser too,
+/// header rows included): the label starts on one page and ends on the next, and the numbers sit in
+/// one of the two parts only. The text of the part on the new page (row `b`) is moved into the cells
+/// above it (row `a`), leaving row `b` blank, so the row reads as one.
+///
+/// Where the break left the row open (`open`: no rule drawn along the bottom of the part above or
+/// the top of the part below) the two are one row whenever no column has a number in both and every
+/// piece of text in `b` has a cell of `a` above it. Else two rows are one only when, besides,
+/// some column has a number in one and nothing in the other, and no text in `b` starts with
+/// numbering (`5.`, `（三）`: a row of its own).
+fn join_broken_row(above: &mut [GridCell], below: &mut [GridCell], a: u32, b: u32, open: bool) {
     let numeric = |t: &str| {
         let t = t.trim();
         t.chars().any(|c| c.is_ascii_digit())
             && t.chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))
     };
-    let a_cells: Vec<usize> = (0..above.len()).filter(|&i| above[i].row == a).collect();
+    // The cells of row `a`: starting there, or reaching down into it from above.
+    let a_cells: Vec<usize> = (0..above.len())
+        .filter(|&i| above[i].row <= a && above[i].row + above[i].rows.max(1) > a)
+        .collect();
     let pairs: Vec<(usize, Option<usize>)> = (0..below.len())
         .filter(|&j| below[j].row == b)
         .map(|j| (j, a_cells.iter().copied().find(|&i| above[i].col == below[j].col)))
@@ -837,12 +1038,12 @@ fn join_broken_row(above: &mut [GridCell], below: &mut [GridCell], a: u32, b: u3
             continue;
         }
         let numbered = !split_numbering(&normalize(text)).0.is_empty();
-        if over.is_none() || below[j].rows > 1 || numbered {
+        if over.is_none() || below[j].rows > 1 || (numbered && !open) {
             return;
         }
         evidence |= numeric(text) && over.is_some_and(str::is_empty);
     }
-    if !evidence {
+    if !evidence && !open {
         return;
     }
     for (j, i) in pairs {

@@ -18,6 +18,7 @@ mod identity;
 mod limits;
 mod merge;
 mod pdf;
+mod printed;
 mod properties;
 mod published;
 mod regressions;
