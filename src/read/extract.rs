@@ -16,7 +16,7 @@ use crate::format::{
     Format, Layout, Table, NAME_PREFIX, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS,
     T4_GROUPS, T4_SUIT,
 };
-use crate::label::{normalize, score_normalized, MATCH};
+use crate::label::{normalize, score_normalized, split_numbering, MATCH};
 use crate::model::{FormatFrom, Found, Report, Value};
 
 /// Reads the report out of a document. `file_stem` is the input's file name without extension,
@@ -482,6 +482,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         .map(|r| (normalize(r.label), r.code))
         .chain(layout.t3_groups.iter().map(|g| (normalize(g.label), g.code)))
         .collect();
+    let groups: Vec<String> = layout.t3_groups.iter().map(|g| normalize(g.label)).collect();
     let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::default();
     // Where cells carry no position, a row is known by its values rather than by lying below the
     // header: web-page text with a cell a line puts the header and the first row's label and values
@@ -512,7 +513,8 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             .map(|(_, c)| c)
             .rev()
             .find_map(|c| {
-                let norm = grids.norm_of(anchor.grid, c);
+                // Group and item in one cell (`（五）不予处理2.重复申请`): the item is the label.
+                let norm = without_groups(grids.norm_of(anchor.grid, c), &groups);
                 let (s, code) = labels
                     .iter()
                     .map(|(l, code)| (score_normalized(norm, l), *code))
@@ -535,7 +537,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             if code == "other_other" && normalize(&first.text) != normalize(&cell.text) {
                 // The group heading （六）其他处理 beside its own sub-rows (above them, often with
                 // their subtotal): not a row of its own; 3.其他 is.
-                if normalize(&first.text).contains("其他处理") {
+                if without_groups(&normalize(&first.text), &groups).contains("其他处理") {
                     rows.insert(code, (r, cell.last_col(), cell));
                 }
                 continue;
@@ -553,7 +555,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     }
     // A single （六） row only counts when the three sub-rows are absent.
     if let Some((_, _, c)) = rows.get("other_other") {
-        let single = normalize(&c.text).contains("其他处理");
+        let single = without_groups(&normalize(&c.text), &groups).contains("其他处理");
         if single && (rows.contains_key("other_no_correction") || rows.contains_key("other_no_fee")) {
             rows.remove("other_other");
         }
@@ -566,6 +568,26 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         store(report, &codes, &cells);
     }
     Ok(1)
+}
+
+/// A 表三 label without the groups written before its item in the same cell: `(三)不予公开1.属于国家
+/// 秘密` → `1.属于国家秘密`, `三、本年度办理结果(一)予以公开` → `(一)予以公开`, `(六)其他处理3.其他` →
+/// `3.其他`; a group's numbering may be any form or none. A cell that is only a group stays whole.
+fn without_groups<'t>(norm: &'t str, groups: &[String]) -> &'t str {
+    let mut rest = norm;
+    loop {
+        let (_, bare) = split_numbering(rest);
+        let Some(next) = groups.iter().find_map(|g| {
+            let g_bare = split_numbering(g).1;
+            [g.as_str(), g_bare]
+                .iter()
+                .find_map(|prefix| rest.strip_prefix(prefix).or_else(|| bare.strip_prefix(prefix)))
+                .filter(|after| !after.is_empty())
+        }) else {
+            return rest;
+        };
+        rest = next;
+    }
 }
 
 /// 表二: each row by its label, its columns from the nearest header row above. Returns 1 if any

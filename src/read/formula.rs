@@ -3,22 +3,75 @@
 //! Excel and WPS save each formula's result beside it, and that cached value is what a reader
 //! takes. Workbooks written by programs (openpyxl, report systems' exports) often save the formula
 //! alone: Excel shows the clerk the right total, but the file holds no number. Rather than read
-//! such a cell as blank (0, silently wrong), the formulas reports use are evaluated here: numbers,
-//! cell references of the same sheet, `+ - * /`, parentheses and `SUM` over cells and ranges. A
-//! formula beyond that (another sheet, another function) stays unknown, and the reader shows its
-//! text so `check` can say what to do.
+//! such a cell as blank (0, silently wrong), the formulas reports use are evaluated here — every
+//! formula our own template writes among them: numbers, text in quotes, cell references of the
+//! same sheet, `+ - * /`, `&`, comparisons (`= <> < > <= >=`), parentheses, and `SUM`, `COUNT`,
+//! `COUNTA`, `ABS`, `IF`, `AND`, `OR`, `NOT` over cells and ranges. A formula beyond that (another
+//! sheet, another function) stays unknown, and the reader shows its text so `check` can say what
+//! to do.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A cell's content as a formula sees it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     /// A number (a typed one, a cached result, or one worked out here).
     Number(f64),
-    /// Text: `SUM` skips it, arithmetic on it fails (`#VALUE!` in Excel).
-    Text,
-    /// A formula not worked out (yet): nothing that depends on it can be.
+    /// Text: `SUM` and `COUNT` skip it, `COUNTA` counts it, arithmetic on it fails (`#VALUE!`).
+    Text(String),
+    /// A formula not worked out (yet), or an error value: nothing that depends on it can be.
     Unknown,
+}
+
+/// What a formula worked out to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evaluated {
+    /// A number.
+    Number(f64),
+    /// Text (`""` for the empty text our template's totals show until a row is filled).
+    Text(String),
+}
+
+/// A value while a formula is worked out.
+#[derive(Debug, Clone, PartialEq)]
+enum V {
+    Num(f64),
+    Text(String),
+    Bool(bool),
+    /// A reference to an empty cell: 0 in arithmetic, `""` in comparisons, skipped by `COUNT`.
+    Empty,
+}
+
+impl V {
+    /// As a number in arithmetic: text is `#VALUE!`.
+    fn num(&self) -> Option<f64> {
+        match self {
+            V::Num(n) => Some(*n),
+            V::Bool(b) => Some(f64::from(u8::from(*b))),
+            V::Empty => Some(0.0),
+            V::Text(_) => None,
+        }
+    }
+
+    /// As a condition.
+    fn truth(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            V::Num(n) => Some(*n != 0.0),
+            V::Empty => Some(false),
+            V::Text(_) => None,
+        }
+    }
+
+    /// As text for `&`.
+    fn text(&self) -> String {
+        match self {
+            V::Num(n) => crate::model::format_number(*n),
+            V::Text(t) => t.clone(),
+            V::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            V::Empty => String::new(),
+        }
+    }
 }
 
 /// The most passes over a sheet's formulas (each works out those whose inputs are known).
@@ -32,8 +85,8 @@ const MAX_RANGE: u64 = 10_000;
 pub fn evaluate_sheet(
     cells: &HashMap<(u32, u32), Operand>,
     formulas: &[((u32, u32), String)],
-) -> HashMap<(u32, u32), f64> {
-    let mut known: HashMap<(u32, u32), f64> = HashMap::default();
+) -> HashMap<(u32, u32), Evaluated> {
+    let mut known: HashMap<(u32, u32), Evaluated> = HashMap::default();
     let is_formula: HashSet<(u32, u32)> = formulas.iter().map(|(at, _)| *at).collect();
     let mut pending: Vec<&((u32, u32), String)> = formulas.iter().collect();
     let budget = std::cell::Cell::new(MAX_LOOKUPS);
@@ -43,13 +96,19 @@ pub fn evaluate_sheet(
         let before = pending.len();
         pending.retain(|(at, formula)| {
             let lookup = |pos: (u32, u32)| match known.get(&pos) {
-                Some(n) => Operand::Number(*n),
-                None if is_formula.contains(&pos) => Operand::Unknown,
-                None => cells.get(&pos).copied().unwrap_or(Operand::Number(0.0)),
+                Some(Evaluated::Number(n)) => Some(V::Num(*n)),
+                Some(Evaluated::Text(t)) => Some(V::Text(t.clone())),
+                None if is_formula.contains(&pos) => None,
+                None => match cells.get(&pos) {
+                    Some(Operand::Number(n)) => Some(V::Num(*n)),
+                    Some(Operand::Text(t)) => Some(V::Text(t.clone())),
+                    Some(Operand::Unknown) => None,
+                    None => Some(V::Empty),
+                },
             };
             match Parser::new(formula, &lookup, &budget).formula() {
-                Some(n) => {
-                    known.insert(*at, n);
+                Some(v) => {
+                    known.insert(*at, v);
                     false
                 }
                 None => true,
@@ -66,8 +125,8 @@ pub fn evaluate_sheet(
 struct Parser<'a> {
     chars: Vec<char>,
     at: usize,
-    cell: &'a dyn Fn((u32, u32)) -> Operand,
-    /// How deep the parentheses, signs and `SUM`s go now: bounded, so that a hostile formula
+    cell: &'a dyn Fn((u32, u32)) -> Option<V>,
+    /// How deep the parentheses, signs and functions go now: bounded, so that a hostile formula
     /// (`((((…`) cannot overflow the stack.
     depth: usize,
     /// Cell lookups left for the whole sheet ([`MAX_LOOKUPS`]).
@@ -82,14 +141,27 @@ const MAX_LOOKUPS: u64 = 5_000_000;
 /// The deepest nesting of a formula worked out (Excel itself allows 64 levels).
 const MAX_DEPTH: usize = 64;
 
+/// An argument of a function: a range's cells, or one value.
+enum Arg {
+    Range(Vec<V>),
+    One(V),
+}
+
 impl<'a> Parser<'a> {
-    fn new(formula: &str, cell: &'a dyn Fn((u32, u32)) -> Operand, budget: &'a std::cell::Cell<u64>) -> Parser<'a> {
+    fn new(formula: &str, cell: &'a dyn Fn((u32, u32)) -> Option<V>, budget: &'a std::cell::Cell<u64>) -> Parser<'a> {
+        // Spaces matter only inside quoted text.
+        let mut chars = Vec::new();
+        let mut quoted = false;
+        for c in formula.trim_start_matches('=').chars() {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            if quoted || !c.is_whitespace() {
+                chars.push(c);
+            }
+        }
         Parser {
-            chars: formula
-                .trim_start_matches('=')
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect(),
+            chars,
             at: 0,
             cell,
             depth: 0,
@@ -98,9 +170,18 @@ impl<'a> Parser<'a> {
     }
 
     /// The whole formula's value, if every part of it is understood and known.
-    fn formula(&mut self) -> Option<f64> {
-        let n = self.sum()?;
-        (self.at == self.chars.len() && n.is_finite()).then_some(n)
+    fn formula(&mut self) -> Option<Evaluated> {
+        let v = self.expr()?;
+        if self.at != self.chars.len() {
+            return None;
+        }
+        match v {
+            V::Num(n) if n.is_finite() => Some(Evaluated::Number(n)),
+            V::Num(_) => None,
+            V::Empty => Some(Evaluated::Number(0.0)),
+            V::Text(t) => Some(Evaluated::Text(t)),
+            V::Bool(b) => Some(Evaluated::Text(if b { "TRUE" } else { "FALSE" }.into())),
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -115,70 +196,132 @@ impl<'a> Parser<'a> {
         hit
     }
 
+    /// `concat (op concat)?` with op one of `= <> < > <= >=`.
+    fn expr(&mut self) -> Option<V> {
+        let a = self.concat()?;
+        let op = if self.eat('=') {
+            "="
+        } else if self.eat('<') {
+            if self.eat('>') {
+                "<>"
+            } else if self.eat('=') {
+                "<="
+            } else {
+                "<"
+            }
+        } else if self.eat('>') {
+            if self.eat('=') {
+                ">="
+            } else {
+                ">"
+            }
+        } else {
+            return Some(a);
+        };
+        let b = self.concat()?;
+        let ord = compare(&a, &b)?;
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        Some(V::Bool(match op {
+            "=" => ord == Equal,
+            "<>" => ord != Equal,
+            "<" => ord == Less,
+            "<=" => ord != Greater,
+            ">" => ord == Greater,
+            _ => ord != Less,
+        }))
+    }
+
+    /// `sum (& sum)*`
+    fn concat(&mut self) -> Option<V> {
+        let mut v = self.sum()?;
+        while self.eat('&') {
+            let next = self.sum()?;
+            v = V::Text(v.text() + &next.text());
+        }
+        Some(v)
+    }
+
     /// `term (+|- term)*`
-    fn sum(&mut self) -> Option<f64> {
-        let mut n = self.term()?;
+    fn sum(&mut self) -> Option<V> {
+        let mut v = self.term()?;
         loop {
             if self.eat('+') {
-                n += self.term()?;
+                v = V::Num(v.num()? + self.term()?.num()?);
             } else if self.eat('-') {
-                n -= self.term()?;
+                v = V::Num(v.num()? - self.term()?.num()?);
             } else {
-                return Some(n);
+                return Some(v);
             }
         }
     }
 
     /// `factor (*|/ factor)*`
-    fn term(&mut self) -> Option<f64> {
-        let mut n = self.factor()?;
+    fn term(&mut self) -> Option<V> {
+        let mut v = self.factor()?;
         loop {
             if self.eat('*') {
-                n *= self.factor()?;
+                v = V::Num(v.num()? * self.factor()?.num()?);
             } else if self.eat('/') {
-                let d = self.factor()?;
-                n = (d != 0.0).then(|| n / d)?;
+                let d = self.factor()?.num()?;
+                let n = v.num()?;
+                v = V::Num((d != 0.0).then(|| n / d)?);
             } else {
-                return Some(n);
+                return Some(v);
             }
         }
     }
 
-    /// A number, a cell, `SUM(…)`, `(…)`, or a signed factor.
-    fn factor(&mut self) -> Option<f64> {
+    /// A number, text, a cell, a function, `(…)`, or a signed factor.
+    fn factor(&mut self) -> Option<V> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
         self.depth += 1;
-        let n = self.factor_within();
+        let v = self.factor_within();
         self.depth -= 1;
-        n
+        v
     }
 
-    fn factor_within(&mut self) -> Option<f64> {
+    fn factor_within(&mut self) -> Option<V> {
         if self.eat('-') {
-            return self.factor().map(|n| -n);
+            return Some(V::Num(-self.factor()?.num()?));
         }
         if self.eat('+') {
-            return self.factor();
+            return Some(V::Num(self.factor()?.num()?));
         }
         if self.eat('(') {
-            let n = self.sum()?;
-            return self.eat(')').then_some(n);
+            let v = self.expr()?;
+            return self.eat(')').then_some(v);
+        }
+        if self.eat('"') {
+            let mut text = String::new();
+            loop {
+                match self.peek()? {
+                    '"' if self.chars.get(self.at + 1) == Some(&'"') => {
+                        text.push('"');
+                        self.at += 2;
+                    }
+                    '"' => {
+                        self.at += 1;
+                        return Some(V::Text(text));
+                    }
+                    c => {
+                        text.push(c);
+                        self.at += 1;
+                    }
+                }
+            }
         }
         let c = self.peek()?;
         if c.is_ascii_digit() || c == '.' {
-            return self.number();
+            return self.number().map(V::Num);
         }
         let start = self.at;
         if let Some(from) = self.reference() {
-            if self.eat(':') {
-                return None; // a range outside SUM
+            if self.peek() == Some(':') {
+                return None; // a range outside a function
             }
-            return match self.lookup(from)? {
-                Operand::Number(n) => Some(n),
-                Operand::Text | Operand::Unknown => None,
-            };
+            return self.lookup(from)?;
         }
         self.at = start;
         let name: String = std::iter::from_fn(|| {
@@ -187,28 +330,90 @@ impl<'a> Parser<'a> {
             Some(c.to_ascii_uppercase())
         })
         .collect();
-        (name == "SUM" && self.eat('(')).then_some(())?;
-        self.sum_arguments()
+        match name.as_str() {
+            "TRUE" if self.peek() != Some('(') => return Some(V::Bool(true)),
+            "FALSE" if self.peek() != Some('(') => return Some(V::Bool(false)),
+            _ => {}
+        }
+        if !self.eat('(') {
+            return None;
+        }
+        self.function(&name)
     }
 
-    /// The arguments of `SUM(` up to its `)`: ranges and expressions. Text in a range is skipped,
-    /// as Excel does.
-    fn sum_arguments(&mut self) -> Option<f64> {
-        let mut total = 0.0;
+    /// A function's arguments up to its `)`, and its value.
+    fn function(&mut self, name: &str) -> Option<V> {
+        let args = self.arguments()?;
+        let values = || {
+            args.iter().flat_map(|a| match a {
+                Arg::Range(cells) => cells.iter().collect::<Vec<_>>(),
+                Arg::One(v) => vec![v],
+            })
+        };
+        let one = |i: usize| match args.get(i) {
+            Some(Arg::One(v)) => Some(v.clone()),
+            _ => None,
+        };
+        match (name, args.len()) {
+            // SUM adds the numbers of ranges (text and blanks skipped) and of single values.
+            ("SUM", _) => {
+                let mut total = 0.0;
+                for a in &args {
+                    match a {
+                        Arg::Range(cells) => {
+                            total += cells
+                                .iter()
+                                .filter_map(|v| match v {
+                                    V::Num(n) => Some(*n),
+                                    _ => None,
+                                })
+                                .sum::<f64>()
+                        }
+                        Arg::One(v) => total += v.num()?,
+                    }
+                }
+                Some(V::Num(total))
+            }
+            ("COUNT", _) => Some(V::Num(values().filter(|v| matches!(v, V::Num(_))).count() as f64)),
+            ("COUNTA", _) => Some(V::Num(values().filter(|v| !matches!(v, V::Empty)).count() as f64)),
+            ("ABS", 1) => Some(V::Num(one(0)?.num()?.abs())),
+            ("NOT", 1) => Some(V::Bool(!one(0)?.truth()?)),
+            ("AND", n) if n > 0 => {
+                let all: Option<Vec<bool>> = values().map(V::truth).collect();
+                Some(V::Bool(all?.iter().all(|b| *b)))
+            }
+            ("OR", n) if n > 0 => {
+                let all: Option<Vec<bool>> = values().map(V::truth).collect();
+                Some(V::Bool(all?.iter().any(|b| *b)))
+            }
+            ("IF", 2 | 3) => {
+                if one(0)?.truth()? {
+                    one(1)
+                } else {
+                    one(2).or(Some(V::Bool(false)))
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The arguments of a function after its `(` up to its `)`: ranges and expressions.
+    fn arguments(&mut self) -> Option<Vec<Arg>> {
+        let mut args = Vec::new();
         if self.eat(')') {
-            return Some(0.0);
+            return Some(args);
         }
         loop {
             let start = self.at;
             match self.range() {
-                Some(n) => total += n,
+                Some(cells) => args.push(Arg::Range(cells)),
                 None => {
                     self.at = start;
-                    total += self.sum()?;
+                    args.push(Arg::One(self.expr()?));
                 }
             }
             if self.eat(')') {
-                return Some(total);
+                return Some(args);
             }
             if !self.eat(',') {
                 return None;
@@ -216,15 +421,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A cell's content, while the sheet's budget of lookups lasts.
-    fn lookup(&self, at: (u32, u32)) -> Option<Operand> {
+    /// A cell's content, while the sheet's budget of lookups lasts; `None` when it is not known.
+    fn lookup(&self, at: (u32, u32)) -> Option<Option<V>> {
         let left = self.budget.get().checked_sub(1)?;
         self.budget.set(left);
         Some((self.cell)(at))
     }
 
-    /// `A1:B3` (followed by `,` or `)`): the sum of its numbers.
-    fn range(&mut self) -> Option<f64> {
+    /// `A1:B3` (followed by `,` or `)`): its cells.
+    fn range(&mut self) -> Option<Vec<V>> {
         let from = self.reference()?;
         if !self.eat(':') {
             return None;
@@ -238,19 +443,14 @@ impl<'a> Parser<'a> {
         if u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1) > MAX_RANGE {
             return None;
         }
-        let mut total = 0.0;
+        let mut cells = Vec::new();
         for r in r0..=r1 {
             for c in c0..=c1 {
-                match self.lookup((r, c))? {
-                    Operand::Number(n) => total += n,
-                    Operand::Text => {}
-                    Operand::Unknown => return None,
-                }
+                cells.push(self.lookup((r, c))??);
             }
         }
-        Some(total)
+        Some(cells)
     }
-
     /// `$B$7`, `b7`: a zero-based (row, column); `None` (position unchanged only on success) when
     /// the text there is not a cell of this sheet.
     fn reference(&mut self) -> Option<(u32, u32)> {
@@ -302,6 +502,18 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// How two values compare as Excel orders them: numbers by value, text by text (case aside), an
+/// empty cell as 0 or as `""`; a number and a text do not compare here.
+fn compare(a: &V, b: &V) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (V::Text(x), V::Text(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
+        (V::Text(x), V::Empty) => Some(x.as_str().cmp("")),
+        (V::Empty, V::Text(y)) => Some("".cmp(y.as_str())),
+        (V::Text(_), _) | (_, V::Text(_)) => None,
+        _ => a.num()?.partial_cmp(&b.num()?),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -311,24 +523,27 @@ mod tests {
         let mut cells = HashMap::default();
         cells.insert((0, 0), Operand::Number(2.0)); // A1
         cells.insert((0, 1), Operand::Number(3.0)); // B1
-        cells.insert((0, 2), Operand::Text); // C1
+        cells.insert((0, 2), Operand::Text("备注".into())); // C1
         let formulas = vec![
             ((1, 0), "SUM(A1:C1)+A3".to_string()), // A2: needs A3, worked out after it
             ((2, 0), "$A$1*(B1-1)".to_string()),   // A3
             ((3, 0), "Sheet2!A1".to_string()),     // A4: another sheet, unknown
         ];
         let results = evaluate_sheet(&cells, &formulas);
-        assert_eq!(results.get(&(2, 0)), Some(&4.0));
-        assert_eq!(results.get(&(1, 0)), Some(&9.0));
+        assert_eq!(results.get(&(2, 0)), Some(&Evaluated::Number(4.0)));
+        assert_eq!(results.get(&(1, 0)), Some(&Evaluated::Number(9.0)));
         assert_eq!(results.get(&(3, 0)), None);
     }
 
     use super::*;
 
     fn eval(formula: &str, cells: &[((u32, u32), Operand)]) -> Option<f64> {
-        let cells: HashMap<(u32, u32), Operand> = cells.iter().copied().collect();
+        let cells: HashMap<(u32, u32), Operand> = cells.iter().cloned().collect();
         let formulas = vec![((100, 100), formula.to_string())];
-        evaluate_sheet(&cells, &formulas).get(&(100, 100)).copied()
+        match evaluate_sheet(&cells, &formulas).get(&(100, 100)) {
+            Some(Evaluated::Number(n)) => Some(*n),
+            _ => None,
+        }
     }
 
     #[test]
@@ -336,7 +551,7 @@ mod tests {
         let row = [
             ((4, 2), Operand::Number(3.0)),
             ((4, 3), Operand::Number(4.5)),
-            ((4, 4), Operand::Text),
+            ((4, 4), Operand::Text("备注".into())),
         ];
         assert_eq!(eval("SUM(C5:E5)", &row), Some(7.5));
         assert_eq!(eval("sum(C5,D5, 1)", &row), Some(8.5));
@@ -349,7 +564,7 @@ mod tests {
 
     #[test]
     fn what_is_not_understood_stays_unknown() {
-        let row = [((4, 2), Operand::Number(3.0)), ((4, 4), Operand::Text)];
+        let row = [((4, 2), Operand::Number(3.0)), ((4, 4), Operand::Text("备注".into()))];
         for formula in [
             "C5+E5", // text in arithmetic: #VALUE!
             "AVERAGE(C5:D5)",
@@ -359,11 +574,48 @@ mod tests {
             "SUM(A1:Z1000)", // more cells than a report's total names
             "C5/0",
             "C5+",
-            "IF(C5>1,1,0)",
+            "IF(E5>1,1,0)", // text against a number
             "",
         ] {
             assert_eq!(eval(formula, &row), None, "{formula}");
         }
+    }
+
+    #[test]
+    fn every_formula_our_template_writes() {
+        let text = |formula: &str, cells: &[((u32, u32), Operand)]| {
+            let cells: HashMap<(u32, u32), Operand> = cells.iter().cloned().collect();
+            evaluate_sheet(&cells, &[((100, 100), formula.to_string())])
+                .get(&(100, 100))
+                .cloned()
+        };
+        let total = "IF(COUNT(C5:H5)=0,\"\",SUM(C5:H5))";
+        assert_eq!(text(total, &[]), Some(Evaluated::Text(String::new())));
+        assert_eq!(
+            text(total, &[((4, 2), Operand::Number(3.0))]),
+            Some(Evaluated::Number(3.0))
+        );
+        let check = "IF(COUNT(C5:D5)<2,\"未填完\",IF(ABS(SUM(C5)-SUM(D5))<0.00005,\"正确\",\"错误\"))";
+        assert_eq!(
+            text(check, &[((4, 2), Operand::Number(3.0))]),
+            Some(Evaluated::Text("未填完".into()))
+        );
+        let both = |a: f64, b: f64| [((4, 2), Operand::Number(a)), ((4, 3), Operand::Number(b))];
+        assert_eq!(text(check, &both(3.0, 3.0)), Some(Evaluated::Text("正确".into())));
+        assert_eq!(text(check, &both(3.0, 4.0)), Some(Evaluated::Text("错误".into())));
+        assert_eq!(
+            text(
+                "COUNTA(C5:E5)",
+                &[((4, 2), Operand::Number(1.0)), ((4, 4), Operand::Text("x".into()))]
+            ),
+            Some(Evaluated::Number(2.0))
+        );
+        assert_eq!(
+            text("IF(AND(1>0,NOT(2<1)),\"a\"&1,\"b\")", &[]),
+            Some(Evaluated::Text("a1".into()))
+        );
+        assert_eq!(text("IF(OR(C5=\"\",C5<>0),1,2)", &[]), Some(Evaluated::Number(1.0)));
+        assert_eq!(text("\"有 \"&2&\" 处\"", &[]), Some(Evaluated::Text("有 2 处".into())));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
 
-use super::formula::{self, Operand};
+use super::formula::{self, Evaluated, Operand};
 use super::{guard, Document, Grid, GridCell, InputKind, Limits};
 use crate::date;
 use crate::error::ErrorKind;
@@ -192,7 +192,7 @@ fn work_out(cells: &mut Vec<(u32, u32, CellText)>, uncached: &[((u32, u32), Stri
     let operand = |text: &str, number: Option<f64>| match number {
         Some(n) => Operand::Number(n),
         None if EXCEL_ERRORS.contains(&text.trim()) => Operand::Unknown,
-        None => Operand::Text,
+        None => Operand::Text(text.to_string()),
     };
     let operands = cells
         .iter()
@@ -201,7 +201,8 @@ fn work_out(cells: &mut Vec<(u32, u32, CellText)>, uncached: &[((u32, u32), Stri
     let results = formula::evaluate_sheet(&operands, uncached);
     for ((r, c), text) in uncached {
         let value = match results.get(&(*r, *c)) {
-            Some(n) => (format_number(*n), Some(*n)),
+            Some(Evaluated::Number(n)) => (format_number(*n), Some(*n)),
+            Some(Evaluated::Text(t)) => (t.clone(), None),
             None => (format!("={text}"), None),
         };
         cells.push((*r, *c, value));

@@ -236,3 +236,111 @@ fn planted_mismatches_in_copies_are_all_found() {
         assert_eq!(found[0].cell, cell, "{file} {to}");
     }
 }
+
+/// Every corpus report whose truth gives the number of applications its prose states has that
+/// statement found, in the wording its publisher used (`接到自然人政府信息公开申请1条`, `共受理2条公开申请`,
+/// `未收到政府信息公开申请`, `共受理政府信息公开申请347件`).
+#[test]
+fn each_corpus_statement_of_applications_received_is_found() {
+    let dir = fixture("published");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".truth.json") else {
+            continue;
+        };
+        let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let Some(want) = truth["narrative"]["narrative_new_total"].as_f64() else {
+            continue;
+        };
+        let input = ["txt", "html", "pdf", "docx"]
+            .iter()
+            .map(|e| dir.join(format!("{stem}.{e}")))
+            .find(|p| p.exists())
+            .unwrap();
+        let found = nianbao::narrative::statements(&read(&input));
+        assert!(
+            found
+                .iter()
+                .any(|s| s.stated == want && s.quantities[0] == ["t3.new.total"]),
+            "{name}: {want} not found in {found:?}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
+
+/// The wordings people use for the applications received, reviews and suits are read, with Chinese
+/// numerals too; sentences about other things are not.
+#[test]
+fn wordings_of_the_prose_and_what_they_are_not() {
+    let stated = |text: &str| -> Vec<(f64, &'static str)> {
+        let mut r = Report::new("某某局", 2024, Format::F2021);
+        r.sections[2] = Some(text.to_string());
+        nianbao::narrative::statements(&r)
+            .into_iter()
+            .map(|s| (s.stated, s.quantities[0][0]))
+            .collect()
+    };
+    for (text, want) in [
+        (
+            "本年度共收到公民、法人和其他组织政府信息公开申请8件。",
+            (8.0, "t3.new.total"),
+        ),
+        ("全年共收到依申请信息公开62件。", (62.0, "t3.new.total")),
+        ("收到政府信息公开申请3件，其中自然人2件。", (3.0, "t3.new.total")),
+        ("全年受理政府信息公开申请十七件。", (17.0, "t3.new.total")),
+        ("累计受理政府信息公开申请一百零五件。", (105.0, "t3.new.total")),
+        ("通过网上依申请公开渠道共受理2条公开申请。", (2.0, "t3.new.total")),
+        ("2023年度未收到政府信息公开申请。", (0.0, "t3.new.total")),
+        ("全年共办理依申请公开12件。", (12.0, "t3.new.total")),
+        ("本年新收24件，上年结转3件。", (24.0, "t3.new.total")),
+        ("因政府信息公开被申请行政复议2件。", (2.0, "t4.review_total")),
+        ("发生政府信息公开行政诉讼案件1起。", (1.0, "t4.suit_direct_total")),
+        ("未发生因政府信息公开被申请行政复议的情况。", (0.0, "t4.review_total")),
+    ] {
+        assert!(stated(text).contains(&want), "{text}: {:?}", stated(text));
+    }
+    assert!(stated("本年新收24件，上年结转3件。").contains(&(3.0, "t3.carried.total")));
+    for text in [
+        "全年受理网络问政182件，办结率100%。",
+        "办理人大建议15件、政协提案22件。",
+        "接受政务咨询356件。",
+        "依法按时办结依申请公开事项403件。",
+        "主动公开政府信息326条。",
+    ] {
+        assert_eq!(stated(text), Vec::new(), "{text}");
+    }
+}
+
+/// No report read from the fixtures whose text agrees with its tables gets `TEXT_TABLE_MISMATCH`:
+/// the web pages, Word files and PDFs of every fixture folder (the one report whose text says 17
+/// where the table says 95, and its prints, excepted).
+#[test]
+fn no_false_alarm_on_any_fixture_report() {
+    let mut read = 0;
+    for folder in ["published", "docpdf", "identity", "printed", "pdf", "text-forms"] {
+        for entry in walkdir::WalkDir::new(fixture(folder)).into_iter().flatten() {
+            let path = entry.path();
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if !["html", "txt", "docx", "pdf"].contains(&ext.as_str()) || path.to_string_lossy().contains("hongze") {
+                continue;
+            }
+            let Ok(report) = read_path(path, &Options::default()) else {
+                continue;
+            };
+            read += 1;
+            let alarms: Vec<String> = check(&report)
+                .into_iter()
+                .filter(|f| f.rule == "TEXT_TABLE_MISMATCH")
+                .map(|f| f.message)
+                .collect();
+            assert!(alarms.is_empty(), "{}: {alarms:?}", path.display());
+        }
+    }
+    assert!(read >= 100, "{read}");
+}

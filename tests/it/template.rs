@@ -717,3 +717,23 @@ fn a_template_filled_by_a_program_with_formulas_saved_without_results_reads_them
     assert_eq!(again.source.format_from, FormatFrom::Names);
     assert_eq!(again.get("t3.new.total"), report.get("t3.new.total"));
 }
+
+/// Our template of each layout, filled by openpyxl (`fixtures/filled-by-program/make.py`), which
+/// keeps the formulas and drops their results: every total and check formula is worked out, every
+/// cell reads right, and only the agency's own mistake is reported (no 公式没有保存计算结果).
+#[test]
+fn a_template_filled_by_a_program_that_does_not_recalculate() {
+    let cases = crate::common::intended_cases("filled-by-program", &["xlsx"]);
+    assert_eq!(cases.len(), 2);
+    let wrong = crate::common::compare_all(&cases, &[]);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for (path, _) in &cases {
+        let report = read_path(path, &Options::default()).unwrap();
+        let errors: Vec<&str> = nianbao::check::check(&report)
+            .iter()
+            .filter(|f| f.severity == nianbao::model::Severity::Error)
+            .map(|f| f.rule)
+            .collect();
+        assert_eq!(errors, ["T3_BALANCE", "T3_BALANCE"], "{}", path.display());
+    }
+}
