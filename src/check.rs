@@ -199,12 +199,12 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
         // Rows absent, then columns absent among the rows present.
         let mut rows: Vec<&str> = in_table.iter().map(|&i| cells[i].row).collect();
         rows.dedup();
-        let row_absent = |row: &str| {
-            in_table
-                .iter()
-                .filter(|&&i| cells[i].row == row)
-                .all(|&i| report.cells[i].is_none())
-        };
+        let with_values: rustc_hash::FxHashSet<&str> = in_table
+            .iter()
+            .filter(|&&i| report.cells[i].is_some())
+            .map(|&i| cells[i].row)
+            .collect();
+        let row_absent = |row: &str| !with_values.contains(row);
         for row in rows.iter().filter(|r| !r.is_empty() && row_absent(r)) {
             let label = report.format.layout().row_label(table, row).unwrap_or(row);
             out.push(rules::ROW_MISSING.finding(
@@ -213,17 +213,19 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
                 Vec::new(),
             ));
         }
-        let mut cols: Vec<&str> = in_table.iter().map(|&i| cells[i].col).collect();
-        cols.sort_unstable();
-        cols.dedup();
-        for col in cols {
-            let present: Vec<usize> = in_table
-                .iter()
-                .copied()
-                .filter(|&i| cells[i].col == col && !row_absent(cells[i].row))
-                .collect();
-            if !present.is_empty() && present.iter().all(|&i| report.cells[i].is_none()) {
-                let code = cells[present[0]].code.clone();
+        // Each column among the rows present: its first cell, and whether any holds a value.
+        let mut cols: Vec<(&str, usize, bool)> = Vec::new();
+        for &i in in_table.iter().filter(|&&i| !row_absent(cells[i].row)) {
+            let has = report.cells[i].is_some();
+            match cols.iter_mut().find(|(c, _, _)| *c == cells[i].col) {
+                Some(entry) => entry.2 |= has,
+                None => cols.push((cells[i].col, i, has)),
+            }
+        }
+        cols.sort_unstable_by_key(|(c, _, _)| *c);
+        for (_, first, any) in cols {
+            if !any {
+                let code = cells[first].code.clone();
                 out.push(rules::COLUMN_MISSING.finding(
                     code.clone(),
                     format!(
@@ -357,19 +359,20 @@ fn kind_words(kind: Kind) -> &'static str {
 
 /// A side of an equation: its terms present in the report, and whether it can be evaluated.
 struct Side {
-    terms: Vec<(String, f64)>,
+    /// Each term present: its place in the layout's cells, and its number.
+    terms: Vec<(usize, f64)>,
     /// A term whose text is not a number: the equation cannot be judged.
     unknown: bool,
 }
 
-fn side(report: &Report, codes: &[String]) -> Side {
+fn side(report: &Report, cells: &[usize]) -> Side {
     let mut terms = Vec::new();
     let mut unknown = false;
-    for code in codes {
-        match report.value(code) {
-            Some(Value { number: Some(n), .. }) => terms.push((code.clone(), *n)),
-            Some(_) => unknown = true,
-            None => {}
+    for &i in cells {
+        match report.cells.get(i) {
+            Some(Some(Value { number: Some(n), .. })) => terms.push((i, *n)),
+            Some(Some(_)) => unknown = true,
+            _ => {}
         }
     }
     Side { terms, unknown }
@@ -378,7 +381,7 @@ fn side(report: &Report, codes: &[String]) -> Side {
 fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
     let format = report.format;
     for eq in all_equations(format).iter().filter(|e| e.rule.rule.id == rule.rule.id) {
-        let (l, r) = (side(report, &eq.left), side(report, &eq.right));
+        let (l, r) = (side(report, &eq.at.0), side(report, &eq.at.1));
         if l.unknown || r.unknown || l.terms.is_empty() || r.terms.is_empty() {
             continue;
         }
@@ -406,7 +409,8 @@ fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
 /// `第一项 12 + 第二项 1 = 13`, or for long sums the name and the non-zero terms.
 fn describe(format: Format, each: Each, side: &Side, name: Option<&str>) -> String {
     let sum: f64 = side.terms.iter().map(|t| t.1).sum();
-    let term = |(code, n): &(String, f64)| format!("{} {}", term_name(format, code, each), format_number(*n));
+    let code = |i: usize| format.cells().get(i).map_or("", |c| c.code.as_str());
+    let term = |(i, n): &(usize, f64)| format!("{} {}", term_name(format, code(*i), each), format_number(*n));
     match name {
         None if side.terms.len() == 1 => term(&side.terms[0]),
         None => format!(

@@ -35,7 +35,11 @@ pub fn normalize(text: &str) -> String {
         }
         out.push(c.to_ascii_lowercase());
     }
-    out.replace("其它", "其他")
+    if out.contains("其它") {
+        out.replace("其它", "其他")
+    } else {
+        out
+    }
 }
 
 /// A numbering digit: ASCII or Chinese (一 … 十).
@@ -132,37 +136,90 @@ pub fn score(cell: &str, label: &str) -> f32 {
 
 /// [`score`] on texts already passed through [`normalize`].
 pub fn score_normalized(cell: &str, label: &str) -> f32 {
-    let (cell_num, cell_rest) = split_numbering(cell);
-    let (label_num, label_rest) = split_numbering(label);
-    if cell_rest.is_empty() {
+    score_prepared(&prepare(cell), &prepare(label))
+}
+
+/// A normalized text split once for scoring: its numbering, the rest, the core, its length. The
+/// matcher prepares every cell of a document and every label once, and scores pairs of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Prepared<'a> {
+    /// The whole normalized text.
+    pub norm: &'a str,
+    num: &'a str,
+    rest: &'a str,
+    core: &'a str,
+    /// Characters of `rest`.
+    chars: usize,
+}
+
+/// Splits a normalized text for [`score_prepared`].
+pub fn prepare(norm: &str) -> Prepared<'_> {
+    let (num, rest) = split_numbering(norm);
+    Prepared {
+        norm,
+        num,
+        rest,
+        core: core(norm),
+        chars: rest.chars().count(),
+    }
+}
+
+impl<'a> Prepared<'a> {
+    /// Where it splits, to be kept beside the text and put back with [`Prepared::with_parts`]
+    /// without splitting again.
+    pub fn parts(&self) -> [u32; 3] {
+        [self.num.len() as u32, self.core.len() as u32, self.chars as u32]
+    }
+
+    /// The text without its numbering.
+    pub fn rest(&self) -> &'a str {
+        self.rest
+    }
+
+    /// The prepared text of `norm` from its [`Prepared::parts`].
+    pub fn with_parts(norm: &'a str, parts: [u32; 3]) -> Prepared<'a> {
+        let [num, core, chars] = parts.map(|p| p as usize);
+        let rest = norm.get(num..).unwrap_or_default();
+        Prepared {
+            norm,
+            num: norm.get(..num).unwrap_or_default(),
+            rest,
+            core: rest.get(..core).unwrap_or_default(),
+            chars,
+        }
+    }
+}
+
+/// [`score_normalized`] of two prepared texts.
+pub fn score_prepared(cell: &Prepared, label: &Prepared) -> f32 {
+    if cell.rest.is_empty() {
         return 0.0;
     }
-    if cell_rest == label_rest {
-        return if cell_num.is_empty() || label_num.is_empty() || same_numbering(cell_num, label_num) {
+    if cell.rest == label.rest {
+        return if cell.num.is_empty() || label.num.is_empty() || same_numbering(cell.num, label.num) {
             1.0
         } else {
             0.95
         };
     }
-    let (cc, lc) = (core(cell), core(label));
-    if !cc.is_empty() && cc == lc {
+    if !cell.core.is_empty() && cell.core == label.core {
         return 0.9;
     }
-    let (a_len, b_len) = (cell_rest.chars().count(), label_rest.chars().count());
+    let (a_len, b_len) = (cell.chars, label.chars);
     let (shorter, longer) = (a_len.min(b_len), a_len.max(b_len));
     if shorter < 4 {
         return 0.0;
     }
     // A label with a note or a qualifier added (`现行有效件数(历史累计)`, `行政规范性文件` for
     // `规范性文件`), or an official label cut short.
-    if shorter * 2 >= longer && (cell_rest.contains(label_rest) || label_rest.contains(cell_rest)) {
+    if shorter * 2 >= longer && (cell.rest.contains(label.rest) || label.rest.contains(cell.rest)) {
         return 0.85;
     }
     // A dice coefficient of MATCH needs the shorter text to be at least MATCH/(2-MATCH) of the longer.
     if (shorter as f32) < longer as f32 * MATCH / (2.0 - MATCH) {
         return 0.0;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (cell_rest.chars().collect(), label_rest.chars().collect());
+    let (a, b): (Vec<char>, Vec<char>) = (cell.rest.chars().collect(), label.rest.chars().collect());
     let l = lcs(&a, &b);
     let dice = 2.0 * l as f32 / (a_len + b_len) as f32;
     if dice >= MATCH {

@@ -241,6 +241,9 @@ pub struct Equation {
     pub right: Vec<String>,
     /// The cell most likely wrong when the sides differ.
     pub target: String,
+    /// Where `left` and `right` are in the layout's cells ([`Format::cell_index`]; a code the
+    /// layout lacks is left out), so a check needs no lookup by name.
+    pub at: (Vec<usize>, Vec<usize>),
 }
 
 /// Every instance of a sum rule in a layout, in the order of its columns, rows or groups.
@@ -256,13 +259,19 @@ pub struct Equation {
 pub fn equations(format: Format, rule: &'static SumRule) -> Vec<Equation> {
     instances(format, rule.each)
         .into_iter()
-        .map(|inst| Equation {
-            rule,
-            on: inst.code,
-            left: rule.left.iter().flat_map(|p| expand(format, p, &inst)).collect(),
-            right: rule.right.iter().flat_map(|p| expand(format, p, &inst)).collect(),
-            target: rule.target.replace(inst.key, inst.code),
-            scope: inst.scope,
+        .map(|inst| {
+            let left: Vec<String> = rule.left.iter().flat_map(|p| expand(format, p, &inst)).collect();
+            let right: Vec<String> = rule.right.iter().flat_map(|p| expand(format, p, &inst)).collect();
+            let at = |codes: &[String]| codes.iter().filter_map(|c| format.cell_index(c)).collect();
+            Equation {
+                rule,
+                on: inst.code,
+                at: (at(&left), at(&right)),
+                left,
+                right,
+                target: rule.target.replace(inst.key, inst.code),
+                scope: inst.scope,
+            }
         })
         .collect()
 }

@@ -16,7 +16,7 @@ use crate::format::{
     Format, Layout, Table, NAME_PREFIX, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS,
     T4_GROUPS, T4_SUIT,
 };
-use crate::label::{normalize, score_normalized, split_numbering, MATCH};
+use crate::label::{normalize, prepare, score_prepared, split_numbering, Prepared, MATCH};
 use crate::model::{FormatFrom, Found, Report, Value};
 
 /// Reads the report out of a document. `file_stem` is the input's file name without extension,
@@ -59,7 +59,20 @@ impl<'a> LazyGrids<'a> {
 /// whose labels the page broke into pieces (`自` / `然人`, `(` / `二` / `)` / `部分公开`) holds them
 /// joined again ([`rejoin_labels`]).
 pub(crate) struct Grids<'a> {
-    grids: Vec<(std::borrow::Cow<'a, Grid>, Vec<String>)>,
+    /// Each grid, its cells' normalized texts, and where each splits for scoring.
+    grids: Vec<Prepped<'a>>,
+    /// The text cells by the hash of their text without numbering: a label written as published
+    /// is found by one lookup, not by scoring every cell.
+    by_rest: HashMap<u64, Vec<(u32, u32)>>,
+}
+
+/// A grid with its cells' normalized texts and where each splits for scoring.
+type Prepped<'a> = (std::borrow::Cow<'a, Grid>, Vec<String>, Vec<[u32; 3]>);
+
+/// The hash [`Grids`] indexes a text without its numbering by.
+fn rest_hash(rest: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(rest)
 }
 
 /// A cell of some grid with its normalized text.
@@ -68,11 +81,14 @@ pub(crate) struct Hit<'a> {
     pub(crate) grid: usize,
     pub(crate) cell: &'a GridCell,
     pub(crate) norm: &'a str,
+    /// The normalized text split for scoring.
+    pub(crate) prep: Prepared<'a>,
 }
 
 impl<'a> Grids<'a> {
     fn new(doc: &'a Document) -> Grids<'a> {
-        Grids {
+        let mut grids = Grids {
+            by_rest: HashMap::default(),
             grids: doc
                 .grids
                 .iter()
@@ -81,21 +97,49 @@ impl<'a> Grids<'a> {
                         true => std::borrow::Cow::Borrowed(g),
                         false => rejoin_labels(g).map_or(std::borrow::Cow::Borrowed(g), std::borrow::Cow::Owned),
                     };
-                    let norms = g.cells().iter().map(|c| normalize(&c.text)).collect();
-                    (g, norms)
+                    let norms: Vec<String> = g.cells().iter().map(|c| normalize(&c.text)).collect();
+                    let parts = norms.iter().map(|n| prepare(n).parts()).collect();
+                    (g, norms, parts)
                 })
                 .collect(),
+        };
+        let mut by_rest: HashMap<u64, Vec<(u32, u32)>> = HashMap::default();
+        for (gi, (g, norms, parts)) in grids.grids.iter().enumerate() {
+            for (i, ((cell, norm), p)) in g.cells().iter().zip(norms).zip(parts).enumerate() {
+                if cell.number.is_none() && !norm.is_empty() {
+                    let rest = norm.get(p[0] as usize..).unwrap_or_default();
+                    by_rest.entry(rest_hash(rest)).or_default().push((gi as u32, i as u32));
+                }
+            }
         }
+        grids.by_rest = by_rest;
+        grids
+    }
+
+    /// The hit of cell `i` of grid `gi`.
+    fn hit(&self, gi: usize, i: usize) -> Option<Hit<'_>> {
+        let (g, norms, parts) = self.grids.get(gi)?;
+        Some(Hit {
+            grid: gi,
+            cell: g.cells().get(i)?,
+            norm: norms.get(i)?,
+            prep: Prepared::with_parts(norms.get(i)?, *parts.get(i)?),
+        })
     }
 
     /// Every text cell of every grid.
     pub(crate) fn all(&self) -> impl Iterator<Item = Hit<'_>> {
-        self.grids.iter().enumerate().flat_map(|(gi, (g, norms))| {
+        self.grids.iter().enumerate().flat_map(|(gi, (g, norms, parts))| {
             g.cells()
                 .iter()
-                .zip(norms)
-                .filter(|(c, n)| c.number.is_none() && !n.is_empty())
-                .map(move |(cell, norm)| Hit { grid: gi, cell, norm })
+                .zip(norms.iter().zip(parts))
+                .filter(|(c, (n, _))| c.number.is_none() && !n.is_empty())
+                .map(move |(cell, (norm, parts))| Hit {
+                    grid: gi,
+                    cell,
+                    norm,
+                    prep: Prepared::with_parts(norm, *parts),
+                })
         })
     }
 
@@ -105,24 +149,45 @@ impl<'a> Grids<'a> {
 
     /// The normalized text of a cell of grid `gi`.
     fn norm_of(&self, gi: usize, cell: &GridCell) -> &str {
-        let (g, norms) = &self.grids[gi];
+        self.prep_of(gi, cell).norm
+    }
+
+    /// The normalized text of a cell of grid `gi`, split for scoring.
+    fn prep_of(&self, gi: usize, cell: &GridCell) -> Prepared<'_> {
+        let (g, norms, parts) = &self.grids[gi];
         let idx = g
             .cells()
             .binary_search_by_key(&(cell.row, cell.col), |c| (c.row, c.col))
             .unwrap_or(usize::MAX);
-        norms.get(idx).map_or("", String::as_str)
+        match (norms.get(idx), parts.get(idx)) {
+            (Some(n), Some(p)) => Prepared::with_parts(n, *p),
+            _ => prepare(""),
+        }
     }
 
     /// The cells scoring at least [`MATCH`] against `label`, best first.
-    fn matching(&self, label: &str) -> Vec<(f32, Hit<'_>)> {
+    fn matching<'s>(&'s self, label: &str) -> Vec<(f32, Hit<'s>)> {
         let label = normalize(label);
-        let mut out: Vec<(f32, Hit<'_>)> = self
-            .all()
-            .filter_map(|f| {
-                let s = score_normalized(f.norm, &label);
-                (s >= MATCH).then_some((s, f))
-            })
+        let label = prepare(&label);
+        let score = |f: Hit<'s>| {
+            let s = score_prepared(&f.prep, &label);
+            (s >= MATCH).then_some((s, f))
+        };
+        // Cells holding the label as published (its numbering aside): no other can beat them.
+        let exact: Vec<(f32, Hit<'s>)> = self
+            .by_rest
+            .get(&rest_hash(label.rest()))
+            .into_iter()
+            .flatten()
+            .filter_map(|&(g, i)| self.hit(g as usize, i as usize))
+            .filter(|f| f.prep.rest() == label.rest())
+            .filter_map(score)
             .collect();
+        let mut out = if exact.is_empty() {
+            self.all().filter_map(score).collect()
+        } else {
+            exact
+        };
         out.sort_by(|a, b| b.0.total_cmp(&a.0));
         out
     }
@@ -220,14 +285,21 @@ fn rejoin_labels(grid: &Grid) -> Option<Grid> {
 
 /// Which layout the labels found belong to: the one whose own labels occur more often.
 fn detect_format(grids: &Grids) -> Option<Format> {
-    let hits = |f: Format| {
-        let sigs: Vec<String> = f.layout().signatures.iter().map(|s| normalize(s)).collect();
-        grids
-            .all()
-            .filter(|c| sigs.iter().any(|s| c.norm.contains(s.as_str())))
-            .count()
+    // Each signature's searcher is built once a layout, not once a cell.
+    let finders = |f: Format| -> Vec<memchr::memmem::Finder<'static>> {
+        f.layout()
+            .signatures
+            .iter()
+            .map(|s| memchr::memmem::Finder::new(normalize(s).as_bytes()).into_owned())
+            .collect()
     };
-    let (a, b) = (hits(Format::F2019), hits(Format::F2021));
+    let (old, new) = (finders(Format::F2019), finders(Format::F2021));
+    let (mut a, mut b) = (0, 0);
+    for c in grids.all() {
+        let has = |sigs: &[memchr::memmem::Finder]| sigs.iter().any(|s| s.find(c.norm.as_bytes()).is_some());
+        a += usize::from(has(&old));
+        b += usize::from(has(&new));
+    }
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Some(Format::F2019),
         std::cmp::Ordering::Less => Some(Format::F2021),
@@ -444,12 +516,13 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     let mut header_cells: Vec<&GridCell> = vec![anchor.cell];
     for col in T3_COLUMNS {
         let label = normalize(col.label);
+        let label = prepare(&label);
         let best = grid
             .cells()
             .iter()
             .filter(|c| band.contains(&c.row) && (!grid.positional || c.col >= anchor.cell.col))
             .filter_map(|c| {
-                let s = score_normalized(grids.norm_of(anchor.grid, c), &label);
+                let s = score_prepared(&grids.prep_of(anchor.grid, c), &label);
                 (s >= MATCH).then_some((s, c))
             })
             .max_by(|a, b| {
@@ -483,6 +556,11 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
         .chain(layout.t3_groups.iter().map(|g| (normalize(g.label), g.code)))
         .collect();
     let groups: Vec<String> = layout.t3_groups.iter().map(|g| normalize(g.label)).collect();
+    let prepared: Vec<(Prepared, &'static str)> = labels.iter().map(|(l, code)| (prepare(l), *code)).collect();
+    let mut by_rest: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (i, (l, _)) in prepared.iter().enumerate() {
+        by_rest.entry(l.rest()).or_default().push(i);
+    }
     let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::default();
     // Where cells carry no position, a row is known by its values rather than by lying below the
     // header: web-page text with a cell a line puts the header and the first row's label and values
@@ -496,10 +574,10 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     };
     for r in grid.rows().filter(|&r| r >= first) {
         let line = grid.line(r);
-        if line
-            .iter()
-            .any(|c| stops.contains(&grids.norm_of(anchor.grid, c).to_string()))
-        {
+        if line.iter().any(|c| {
+            let norm = grids.norm_of(anchor.grid, c);
+            stops.iter().any(|s| s == norm)
+        }) {
             break;
         }
         // The row's leaf label: the rightmost label cell that names a row (and, where cells carry
@@ -515,9 +593,16 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             .find_map(|c| {
                 // Group and item in one cell (`（五）不予处理2.重复申请`): the item is the label.
                 let norm = without_groups(grids.norm_of(anchor.grid, c), &groups);
-                let (s, code) = labels
-                    .iter()
-                    .map(|(l, code)| (score_normalized(norm, l), *code))
+                let cell = prepare(norm);
+                // A label as published is found by its text; only another is scored against all.
+                let exact = by_rest.get(cell.rest()).map(Vec::as_slice).unwrap_or_default();
+                let candidates: Box<dyn Iterator<Item = &(Prepared, &'static str)>> = if exact.is_empty() {
+                    Box::new(prepared.iter())
+                } else {
+                    Box::new(exact.iter().map(|&i| &prepared[i]))
+                };
+                let (s, code) = candidates
+                    .map(|(l, code)| (score_prepared(&cell, l), *code))
                     .max_by(|a, b| a.0.total_cmp(&b.0))?;
                 (s >= MATCH).then_some((code, *c))
             });
@@ -596,6 +681,7 @@ fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     let mut found = 0;
     for block in layout.t2 {
         let col_labels: Vec<String> = block.columns.iter().map(|c| normalize(c.label)).collect();
+        let col_labels: Vec<Prepared> = col_labels.iter().map(|l| prepare(l)).collect();
         for row in block.rows {
             let matches = grids.matching(row.label);
             let Some(label) = unique(&matches, || format!("表二“{}”行", row.label))? else {
@@ -612,8 +698,8 @@ fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
                     .iter()
                     .filter(|c| !grid.positional || c.col > label.cell.col)
                 {
-                    let norm = grids.norm_of(label.grid, c);
-                    if let Some(i) = (0..col_labels.len()).find(|&i| score_normalized(norm, &col_labels[i]) >= MATCH) {
+                    let cell = grids.prep_of(label.grid, c);
+                    if let Some(i) = (0..col_labels.len()).find(|&i| score_prepared(&cell, &col_labels[i]) >= MATCH) {
                         headers[i].get_or_insert((c.col, c.last_col()));
                         any = true;
                     }
@@ -643,6 +729,7 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
     let grid = grids.grid(anchor.grid);
     let per_group = T4_COLUMNS.len() / T4_GROUPS.len();
     let leaf_labels: Vec<String> = T4_COLUMNS[..per_group].iter().map(|c| normalize(c.label)).collect();
+    let leaf_labels: Vec<Prepared> = leaf_labels.iter().map(|l| prepare(l)).collect();
     // Leaf headers (结果维持 … 总计) in the rows just below the anchor, in reading order.
     let mut leaves: Vec<(usize, &GridCell)> = Vec::new();
     let mut last_header_row = anchor.cell.row;
@@ -655,8 +742,8 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
             .iter()
             .filter(|c| !grid.positional || c.col >= anchor.cell.col)
         {
-            let norm = grids.norm_of(anchor.grid, c);
-            if let Some(i) = (0..leaf_labels.len()).find(|&i| score_normalized(norm, &leaf_labels[i]) >= MATCH) {
+            let cell = grids.prep_of(anchor.grid, c);
+            if let Some(i) = (0..leaf_labels.len()).find(|&i| score_prepared(&cell, &leaf_labels[i]) >= MATCH) {
                 leaves.push((i, c));
                 last_header_row = last_header_row.max(c.row + c.rows - 1);
             }

@@ -346,20 +346,40 @@ fn title(doc: &Document, grids: &Grids) -> Said {
     let paragraphs = lines.len();
     // Cells: each, and the next text below it in its column, so a title split over two rows joins.
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for hit in grids.all().filter(|h| h.norm.chars().count() <= 80) {
-        lines.push(hit.cell.text.clone());
-        let grid = grids.grid(hit.grid);
-        let below = hit.cell.row + hit.cell.rows;
-        let next = (below..below + 2)
-            .filter_map(|r| grid.at(r, hit.cell.col))
+    // Every title has 报 (报告, 年报): only cells with it are looked at, each with the text after it
+    // (its subtitle) and the text it is the next of (the first half of a split title).
+    let next_of = |grid: &super::Grid, cell: &super::GridCell| -> Option<(u32, u32)> {
+        let below = cell.row + cell.rows;
+        (below..below + 2)
+            .filter_map(|r| grid.at(r, cell.col))
             .find(|c| c.row >= below && !c.is_blank())
             .or_else(|| {
-                grid.row(hit.cell.row)
+                grid.row(cell.row)
                     .iter()
-                    .find(|c| c.col > hit.cell.last_col() && !c.is_blank())
-            });
-        if let Some(next) = next {
+                    .find(|c| c.col > cell.last_col() && !c.is_blank())
+            })
+            .map(|c| (c.row, c.col))
+    };
+    for hit in grids.all().filter(|h| h.norm.len() <= 240 && h.norm.contains('报')) {
+        lines.push(hit.cell.text.clone());
+        let grid = grids.grid(hit.grid);
+        let here = (hit.cell.row, hit.cell.col);
+        if let Some(next) = next_of(grid, hit.cell).and_then(|(r, c)| grid.at(r, c)) {
             pairs.push((hit.cell.text.clone(), next.text.clone()));
+        }
+        let above = (hit.cell.row.saturating_sub(2)..hit.cell.row)
+            .rev()
+            .filter_map(|r| grid.at(r, hit.cell.col))
+            .find(|c| !c.is_blank());
+        let left = grid
+            .row(hit.cell.row)
+            .iter()
+            .rev()
+            .find(|c| c.col < hit.cell.col && !c.is_blank());
+        for before in [above, left].into_iter().flatten() {
+            if before.number.is_none() && next_of(grid, before) == Some(here) {
+                pairs.push((before.text.clone(), hit.cell.text.clone()));
+            }
         }
     }
     for i in 0..paragraphs.saturating_sub(1) {

@@ -102,6 +102,8 @@ fn sheets(
             let named = template_names_intact(&parsed_names, |sheet| sheet_names.iter().any(|n| n == sheet));
             // Where our template's names point, worked out once a file if a sheet needs it.
             let mut targets: Option<HashMap<String, HashSet<(u32, u32)>>> = None;
+            // Each sheet's merged ranges, found once a file by scanning the sheets' XML.
+            let mut merges: Option<Option<HashMap<String, Vec<Dimensions>>>> = None;
             for name in worksheets(&wb, which) {
                 let mut cells = Vec::new();
                 let damaged = |e: calamine::XlsxError| ErrorKind::SheetCorrupt {
@@ -155,7 +157,11 @@ fn sheets(
                 let merged = if named {
                     Vec::new()
                 } else {
-                    wb.merge_cells_by_sheet_name(&name).unwrap_or_default()
+                    let fast = merges.get_or_insert_with(|| xlsx_merges(bytes));
+                    match fast.as_ref().and_then(|m| m.get(&name)) {
+                        Some(ranges) => ranges.clone(),
+                        None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                    }
                 };
                 sheets.push((name, cells, merged));
             }
@@ -207,6 +213,95 @@ fn work_out(cells: &mut Vec<(u32, u32, CellText)>, uncached: &[((u32, u32), Stri
         };
         cells.push((*r, *c, value));
     }
+}
+
+/// The merged ranges of every sheet of an xlsx, by sheet name: each sheet's `<mergeCell ref="A1:B2"/>`
+/// elements found by scanning its XML for them, where calamine's own way parses the whole sheet
+/// again. `None` when the workbook's parts are not as expected (calamine's way is taken then).
+fn xlsx_merges(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut part = |name: &str| -> Option<Vec<u8>> {
+        let mut entry = zip.by_name(name).ok()?;
+        // A sheet larger than a report's ever is left to calamine, which streams it.
+        if entry.size() > MERGE_SCAN_MAX {
+            return None;
+        }
+        let mut out = Vec::with_capacity(usize::try_from(entry.size()).ok()?);
+        entry.read_to_end(&mut out).ok()?;
+        Some(out)
+    };
+    let workbook = part("xl/workbook.xml")?;
+    let rels = part("xl/_rels/workbook.xml.rels")?;
+    let targets: HashMap<String, String> = tags(&rels, b"<Relationship ")
+        .filter_map(|t| Some((attr(t, "Id")?, attr(t, "Target")?)))
+        .collect();
+    let mut out = HashMap::default();
+    for t in tags(&workbook, b"<sheet ") {
+        let (Some(name), Some(id)) = (attr(t, "name"), attr(t, "r:id")) else {
+            return None;
+        };
+        let target = targets.get(&id)?;
+        let path = match target.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let Some(xml) = part(&path) else { continue };
+        let ranges: Vec<Dimensions> = tags(&xml, b"<mergeCell ")
+            .filter_map(|t| attr(t, "ref"))
+            .filter_map(|r| dimensions(&r))
+            .collect();
+        // Merges written some other way (a namespace prefix): calamine reads that sheet's.
+        if ranges.is_empty() && memchr::memmem::find(&xml, b"mergeCell").is_some() {
+            continue;
+        }
+        out.insert(name, ranges);
+    }
+    Some(out)
+}
+
+/// The largest sheet part scanned for merged ranges (16 MiB; a report's is a few hundred KiB).
+const MERGE_SCAN_MAX: u64 = 16 << 20;
+
+/// The text of each tag starting with `open` (up to its `>`).
+fn tags<'x>(xml: &'x [u8], open: &'x [u8]) -> impl Iterator<Item = &'x str> + 'x {
+    memchr::memmem::find_iter(xml, open).filter_map(move |at| {
+        let end = memchr::memchr(b'>', &xml[at..])?;
+        std::str::from_utf8(&xml[at..at + end]).ok()
+    })
+}
+
+/// An attribute's value in a tag's text, with XML's five entities decoded.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=");
+    let at = tag.find(&key)? + key.len();
+    let quote = tag[at..].chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &tag[at + 1..];
+    let value = &rest[..rest.find(quote)?];
+    Some(
+        value
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// `A1:C3` as calamine's dimensions (zero-based rows and columns).
+fn dimensions(range: &str) -> Option<Dimensions> {
+    let cell = |a1: &str| -> Option<(u32, u32)> {
+        let a1 = a1.trim_matches('$');
+        let split = a1.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = a1.split_at(split);
+        let col = letters.trim_end_matches('$').chars().try_fold(0u32, |acc, c| {
+            Some(acc * 26 + (c.to_ascii_uppercase() as u32).checked_sub('A' as u32)? + 1)
+        })?;
+        let row: u32 = digits.parse().ok()?;
+        Some((row.checked_sub(1)?, col.checked_sub(1)?))
+    };
+    let (a, b) = range.split_once(':').unwrap_or((range, range));
+    Some(Dimensions::new(cell(a)?, cell(b)?))
 }
 
 /// The visible sheets of a workbook that calamine reads a sheet at a time (xls, ods), with the
@@ -498,6 +593,33 @@ mod tests {
         // Text in a range is skipped; an error value makes the formula unknown, never 0.
         assert_eq!(cells[3], (4, 9, ("2".to_string(), Some(2.0))));
         assert_eq!(cells[4], (5, 9, ("=SUM(D6:I6)".to_string(), None)));
+    }
+
+    #[test]
+    fn merged_ranges_are_found_by_scanning_the_sheet() {
+        assert_eq!(dimensions("B2:D3"), Some(Dimensions::new((1, 1), (2, 3))));
+        assert_eq!(dimensions("$AA$10"), Some(Dimensions::new((9, 26), (9, 26))));
+        assert_eq!(dimensions("A0:B1"), None);
+        assert_eq!(
+            attr("<sheet name=\"表&amp;三\" r:id='rId3'", "name").as_deref(),
+            Some("表&三")
+        );
+        assert_eq!(
+            attr("<sheet name=\"表三\" r:id='rId3'", "r:id").as_deref(),
+            Some("rId3")
+        );
+        // The fixture's merges as calamine finds them.
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/workbooks/2024-pingtan-zone.xlsx"
+        ))
+        .unwrap();
+        let fast = xlsx_merges(&bytes).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
+        for name in wb.sheet_names() {
+            let slow = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+            assert_eq!(fast.get(&name), Some(&slow), "{name}");
+        }
     }
 
     #[test]

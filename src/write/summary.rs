@@ -136,6 +136,9 @@ fn write_headers(
         ws.set_column_width(c as u16, *width)?;
         ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
     }
+    if !heads.is_empty() {
+        ws.set_column_range_format(first, first + heads.len() as u16 - 1, &styles.number)?;
+    }
     for (i, (group, _)) in heads.iter().enumerate() {
         ws.set_column_width(first + i as u16, 9)?;
         ws.write_string_with_format(0, first + i as u16, group, &styles.header)?;
@@ -149,17 +152,24 @@ fn write_headers(
     Ok(())
 }
 
+/// Writes a row of numbers from `first_col`, in `style`, or with no format of their own (`None`):
+/// the column's, set once by [`write_headers`] — thousands of rows need no format looked up a cell.
 fn write_numbers(
     ws: &mut Worksheet,
     row: u32,
     first_col: u16,
     numbers: &[f64],
-    style: &Style,
+    style: Option<&Style>,
 ) -> std::result::Result<(), XlsxError> {
     for (i, n) in numbers.iter().enumerate() {
-        if !n.is_nan() {
-            ws.write_number_with_format(row, first_col + i as u16, *n, style)?;
+        if n.is_nan() {
+            continue;
         }
+        let col = first_col + i as u16;
+        match style {
+            Some(style) => ws.write_number_with_format(row, col, *n, style)?,
+            None => ws.write_number(row, col, *n)?,
+        };
     }
     Ok(())
 }
@@ -206,12 +216,12 @@ fn detail(
         // Files of another year or layout: their numbers do not fit these columns.
         if matches!(e.status, Status::Counted | Status::Superseded) {
             let numbers = merged.numbers(e).unwrap_or_default();
-            write_numbers(ws, row, first, &numbers, &styles.number)?;
+            write_numbers(ws, row, first, &numbers, None)?;
         }
         row += 1;
     }
     ws.write_string_with_format(row, 1, format!("合计（{}）", merged.total.agency), &styles.total)?;
-    write_numbers(ws, row, first, &numbers_of(&merged.total), &styles.total)?;
+    write_numbers(ws, row, first, &numbers_of(&merged.total), Some(&styles.total))?;
     ws.set_freeze_panes(2, 2)?;
     ws.autofilter(
         1,
@@ -264,7 +274,7 @@ fn categories(
         let label = if name.is_empty() { "（未分类）" } else { name };
         ws.write_string_with_format(row, 0, label, &styles.text)?;
         ws.write_number_with_format(row, 1, count as f64, &styles.number)?;
-        write_numbers(ws, row, 2, &sums, &styles.number)?;
+        write_numbers(ws, row, 2, &sums, None)?;
     }
     ws.set_freeze_panes(2, 1)?;
     Ok(())
