@@ -23,6 +23,7 @@ pub mod compare;
 pub mod date;
 pub mod error;
 pub mod format;
+pub mod indicators;
 pub mod label;
 pub mod merge;
 pub mod model;

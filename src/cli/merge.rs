@@ -110,7 +110,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         .collect();
     write_summary(&merged, previous.as_ref(), &args.output, &protected)?;
     if let Some(path) = &args.json {
-        nianbao::write::save(path, merged_json(&merged).as_bytes(), &protected)?;
+        nianbao::write::save(path, merged_json(&merged, previous.as_ref())?.as_bytes(), &protected)?;
         outputs.push(path.clone());
     }
     if let Some(path) = &args.csv {

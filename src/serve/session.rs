@@ -373,11 +373,10 @@ impl Session {
                     Err(e) => Reply::error(500, e.kind.to_string()),
                 }
             }
-            "summary.json" => Reply::download(
-                "汇总.json",
-                "application/json; charset=utf-8",
-                merged_json(merged).into_bytes(),
-            ),
+            "summary.json" => match merged_json(merged, None) {
+                Ok(text) => Reply::download("汇总.json", "application/json; charset=utf-8", text.into_bytes()),
+                Err(e) => Reply::error(500, e.kind.to_string()),
+            },
             _ => Reply::error(404, "没有这个下载"),
         }
     }
@@ -488,6 +487,7 @@ fn result_json(merged: &Merged) -> Value {
         "rows": rows,
         "missing": merged.missing.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
         "total_findings": findings,
+        "indicators": crate::indicators::board(merged, None).map(|b| b.to_json()).unwrap_or(Value::Null),
     })
 }
 

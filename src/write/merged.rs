@@ -7,8 +7,10 @@ use crate::error::{ErrorKind, Result};
 use crate::model::district::{Merged, Status};
 
 /// The JSON of a merge: the report schema for the totals plus `agencies`, `missing`, `unexpected`,
-/// `duplicates`, `passed_over`; pretty, ending with a newline.
-pub fn merged_json(merged: &Merged) -> String {
+/// `duplicates`, `passed_over` and `indicators` (see [`crate::indicators::Board::to_json`]; with
+/// last year's merge, each agency's and the comparable district's last year); pretty, ending with
+/// a newline.
+pub fn merged_json(merged: &Merged, previous: Option<&Merged>) -> Result<String> {
     let mut v = serde_json::to_value(super::json::ReportJson {
         report: &merged.total,
         findings: &merged.total_findings,
@@ -50,16 +52,20 @@ pub fn merged_json(merged: &Merged) -> String {
             .map(|(file, reason)| serde_json::json!({"file": file.display().to_string(), "reason": reason}))
             .collect();
         m.insert("passed_over".into(), passed.into());
+        m.insert(
+            "indicators".into(),
+            crate::indicators::board(merged, previous)?.to_json(),
+        );
     }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
-    s
+    Ok(s)
 }
 
 /// Writes the JSON of a merge ([`merged_json`]) to `out`.
-pub fn write_merged_json(merged: &Merged, mut out: impl Write) -> Result<(), ErrorKind> {
-    out.write_all(merged_json(merged).as_bytes())
-        .map_err(|e| ErrorKind::Write(format!("写入失败（{e}）")))
+pub fn write_merged_json(merged: &Merged, previous: Option<&Merged>, mut out: impl Write) -> Result<()> {
+    out.write_all(merged_json(merged, previous)?.as_bytes())
+        .map_err(|e| crate::Error::new("", ErrorKind::Write(format!("写入失败（{e}）"))))
 }
 
 /// Writes the long CSV of every counted agency, then the totals, to `out` (with a BOM unless `bom`

@@ -14,6 +14,7 @@ use rust_xlsxwriter::{
 use super::findings::Line;
 use crate::error::{ErrorKind, Result};
 use crate::format::{CellDef, Format, T3_COLUMNS};
+use crate::indicators::{self, Board, Measure, Pairs, INDICATORS};
 use crate::model::district::{Entry, Merged, Standing, Status};
 use crate::model::Report;
 use crate::rules;
@@ -88,6 +89,12 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
         super::xlsx::Mode::Filled,
     )?;
     super::xlsx::define_names(&mut wb, &placed)?;
+    let pairs = match previous {
+        Some(p) => Some(indicators::pairs(merged, p).map_err(|e| XlsxError::ParameterError(e.to_string()))?),
+        None => None,
+    };
+    let board = indicators::board(merged, previous).map_err(|e| XlsxError::ParameterError(e.to_string()))?;
+    indicators_sheet(wb.add_worksheet(), merged, &board, pairs.as_ref(), &styles)?;
     let ordered = merged.ordered();
     detail(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
     if merged
@@ -99,10 +106,11 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
     }
     findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered)?;
     reporting(wb.add_worksheet_with_constant_memory()?, merged, &styles)?;
-    if let Some(previous) = previous {
-        year_over_year(wb.add_worksheet(), merged, previous, &styles)?;
+    if let (Some(previous), Some(pairs)) = (previous, &pairs) {
+        year_over_year(wb.add_worksheet(), merged, previous, pairs, &styles)?;
     }
-    charts(wb.add_worksheet(), merged, &ordered, &styles)?;
+    charts(wb.add_worksheet(), merged, &ordered, pairs.as_ref(), &styles)?;
+    print_setup(wb.worksheet_from_name("图表")?, merged, true, None, None)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(format!(
         "{} {}政府信息公开工作年度报告汇总",
         total.agency,
@@ -223,6 +231,7 @@ fn detail(
     ws.write_string_with_format(row, 1, format!("合计（{}）", merged.total.agency), &styles.total)?;
     write_numbers(ws, row, first, &numbers_of(&merged.total), Some(&styles.total))?;
     ws.set_freeze_panes(2, 2)?;
+    print_setup(ws, merged, false, Some((0, 1)), Some((0, 1)))?;
     ws.autofilter(
         1,
         0,
@@ -277,6 +286,7 @@ fn categories(
         write_numbers(ws, row, 2, &sums, None)?;
     }
     ws.set_freeze_panes(2, 1)?;
+    print_setup(ws, merged, false, Some((0, 1)), Some((0, 0)))?;
     Ok(())
 }
 
@@ -309,7 +319,7 @@ fn findings(ws: &mut Worksheet, merged: &Merged, ordered: &[&Entry]) -> std::res
         lines
     });
     super::findings::write_findings_sheet(ws, "校验结果", lines)?;
-    Ok(())
+    print_setup(ws, merged, true, Some((0, 0)), None)
 }
 
 /// Beijing time (UTC+8) of a file's modification, as Excel wants it.
@@ -374,19 +384,280 @@ fn reporting(ws: &mut Worksheet, merged: &Merged, styles: &Styles) -> std::resul
         ws.write_string_with_format(row, 9, reason, &styles.bad)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, merged, true, Some((0, 0)), None)?;
     ws.autofilter(0, 0, row.max(1), heads.len() as u16 - 1)?;
     Ok(())
 }
 
-/// Agencies shown in the applications chart, most applications first.
-const CHART_AGENCIES: usize = 30;
+/// 指标: each counted agency's indicators with its rank, the district (rate of the totals) and the
+/// simple mean; with last year, the agencies of both years side by side; then what each means.
+fn indicators_sheet(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    board: &Board,
+    pairs: Option<&Pairs>,
+    styles: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("指标")?;
+    let percent = styles.number.clone().set_num_format("0.0%");
+    let small = percent.clone().set_italic().set_font_color("#808080");
+    let points = styles.number.clone().set_num_format("+0.0;-0.0;0.0");
+    let title = Style::new().set_bold().set_font_size(14).set_font_name("宋体");
+    let plain = Style::new().set_font_name("宋体").set_font_size(10);
+    let total = &merged.total;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{}{}政府信息公开指标",
+            total.agency,
+            total.year.map(|y| format!("{y}年度")).unwrap_or_default()
+        ),
+        &title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        format!(
+            "比率的分母为 0 时不计算（留空）；分母小于 {} 的比率以灰色斜体显示并在“样本较小”列列出，仅供参考。排名按数值由高到低，数值相同排名相同。全区比率按全区合计计算（加权），下一行为各单位比率的简单平均。各指标的算法见本表末尾“指标说明”。",
+            indicators::SMALL_SAMPLE
+        ),
+        &plain,
+    )?;
+    // Two header rows: a count takes one column, a rate its value and rank.
+    let (h1, h2) = (3u32, 4u32);
+    ws.merge_range(h1, 0, h2, 0, "序号", &styles.header)?;
+    ws.merge_range(h1, 1, h2, 1, "单位名称", &styles.header)?;
+    ws.set_column_width(0, 5)?;
+    ws.set_column_width(1, 26)?;
+    let mut col = 2u16;
+    let mut columns = Vec::new();
+    for ind in INDICATORS {
+        columns.push(col);
+        match ind.measure {
+            Measure::Count => {
+                ws.merge_range(h1, col, h2, col, ind.name, &styles.header)?;
+                ws.set_column_width(col, 9)?;
+                col += 1;
+            }
+            Measure::Rate => {
+                ws.merge_range(h1, col, h1, col + 1, ind.name, &styles.header)?;
+                ws.write_string_with_format(h2, col, "比率", &styles.header)?;
+                ws.write_string_with_format(h2, col + 1, "排名", &styles.header)?;
+                ws.set_column_width(col, 8)?;
+                ws.set_column_width(col + 1, 5)?;
+                col += 2;
+            }
+        }
+    }
+    let small_col = col;
+    ws.merge_range(h1, small_col, h2, small_col, "样本较小", &styles.header)?;
+    ws.set_column_width(small_col, 24)?;
+    ws.set_row_height(h2, 16)?;
+    let write_line = |ws: &mut Worksheet,
+                      row: u32,
+                      line: &indicators::Line,
+                      ranks: Option<usize>,
+                      name_style: &Style|
+     -> std::result::Result<(), XlsxError> {
+        ws.write_string_with_format(row, 1, &line.name, name_style)?;
+        let mut smalls = Vec::new();
+        for (k, (ind, r)) in INDICATORS.iter().zip(&line.readings).enumerate() {
+            let c = columns[k];
+            let style = match ind.measure {
+                Measure::Count => &styles.number,
+                Measure::Rate if r.small() => &small,
+                Measure::Rate => &percent,
+            };
+            match r.value {
+                Some(v) => ws.write_number_with_format(row, c, v, style)?,
+                None => ws.write_blank(row, c, style)?,
+            };
+            if ind.measure == Measure::Rate {
+                if r.small() {
+                    smalls.push(ind.name);
+                }
+                match ranks.and_then(|a| board.ranks[k][a]) {
+                    Some(n) => ws.write_number_with_format(row, c + 1, n as f64, &styles.number)?,
+                    None => ws.write_blank(row, c + 1, &styles.number)?,
+                };
+            }
+        }
+        ws.write_string_with_format(row, small_col, smalls.join("、"), &styles.text)?;
+        Ok(())
+    };
+    let mut row = h2 + 1;
+    for (a, line) in board.agencies.iter().enumerate() {
+        ws.write_number_with_format(row, 0, (a + 1) as f64, &styles.number)?;
+        write_line(ws, row, line, Some(a), &styles.text)?;
+        row += 1;
+    }
+    let mut district = board.district.clone();
+    district.name = format!("全区（{}，按合计计算）", total.agency);
+    ws.write_blank(row, 0, &styles.total)?;
+    write_line(ws, row, &district, None, &styles.total)?;
+    row += 1;
+    ws.write_blank(row, 0, &styles.text)?;
+    ws.write_string_with_format(row, 1, "各单位简单平均", &styles.text)?;
+    for (k, ind) in INDICATORS.iter().enumerate() {
+        let style = if ind.measure == Measure::Rate {
+            &percent
+        } else {
+            &styles.number
+        };
+        match board.mean[k] {
+            Some(v) => ws.write_number_with_format(row, columns[k], v, style)?,
+            None => ws.write_blank(row, columns[k], style)?,
+        };
+        if ind.measure == Measure::Rate {
+            ws.write_blank(row, columns[k] + 1, &styles.number)?;
+        }
+    }
+    ws.write_blank(row, small_col, &styles.text)?;
+    row += 2;
+    if let (Some(last), Some(pairs)) = (&board.last_year, pairs) {
+        ws.write_string_with_format(row, 0, "与上年对比（仅两年都报送的单位）", &title)?;
+        row += 1;
+        ws.write_string_with_format(
+            row,
+            0,
+            format!(
+                "{}；下表只列两年都报送的单位，“可比单位合计”按这些单位两年的合计计算。比率的增减以百分点计。",
+                pairs.coverage()
+            ),
+            &plain,
+        )?;
+        row += 1;
+        let (h1, h2) = (row, row + 1);
+        ws.merge_range(h1, 0, h2, 0, "序号", &styles.header)?;
+        ws.merge_range(h1, 1, h2, 1, "单位名称", &styles.header)?;
+        for (k, ind) in INDICATORS.iter().enumerate() {
+            let c = 2 + 3 * k as u16;
+            ws.merge_range(h1, c, h1, c + 2, ind.name, &styles.header)?;
+            for (i, head) in ["上年", "本年", "增减"].iter().enumerate() {
+                ws.write_string_with_format(h2, c + i as u16, *head, &styles.header)?;
+            }
+        }
+        row = h2 + 1;
+        let compare = |ws: &mut Worksheet,
+                       row: u32,
+                       name: &str,
+                       then: &indicators::Line,
+                       now: &indicators::Line,
+                       name_style: &Style|
+         -> std::result::Result<(), XlsxError> {
+            ws.write_string_with_format(row, 1, name, name_style)?;
+            for (k, ind) in INDICATORS.iter().enumerate() {
+                let c = 2 + 3 * k as u16;
+                let style = if ind.measure == Measure::Rate {
+                    &percent
+                } else {
+                    &styles.number
+                };
+                let (a, b) = (then.readings[k].value, now.readings[k].value);
+                for (i, v) in [a, b].into_iter().enumerate() {
+                    match v {
+                        Some(v) => ws.write_number_with_format(row, c + i as u16, v, style)?,
+                        None => ws.write_blank(row, c + i as u16, style)?,
+                    };
+                }
+                match (a, b, ind.measure) {
+                    (Some(a), Some(b), Measure::Rate) => {
+                        ws.write_number_with_format(row, c + 2, (b - a) * 100.0, &points)?
+                    }
+                    (Some(a), Some(b), Measure::Count) => {
+                        ws.write_number_with_format(row, c + 2, b - a, &styles.number)?
+                    }
+                    _ => ws.write_blank(row, c + 2, &styles.number)?,
+                };
+            }
+            Ok(())
+        };
+        let mut n = 0;
+        for (a, now) in board.agencies.iter().enumerate() {
+            if let Some(then) = &last.agencies[a] {
+                n += 1;
+                ws.write_number_with_format(row, 0, n as f64, &styles.number)?;
+                compare(ws, row, &now.name, then, now, &styles.text)?;
+                row += 1;
+            }
+        }
+        ws.write_blank(row, 0, &styles.total)?;
+        compare(
+            ws,
+            row,
+            &format!("可比单位合计（{} 个）", last.compared),
+            &last.last_district,
+            &last.this_district,
+            &styles.total,
+        )?;
+        row += 2;
+    }
+    ws.write_string_with_format(row, 0, "指标说明", &title)?;
+    row += 1;
+    for (c, head) in [
+        (1, "指标"),
+        (5, "计算方法"),
+        (9, "分子（单元格代码）"),
+        (13, "分母（单元格代码）"),
+    ] {
+        ws.write_string_with_format(row, c, head, &styles.header)?;
+    }
+    row += 1;
+    for ind in INDICATORS {
+        let (numerator, denominator) = ind.terms(total.format);
+        ws.write_string_with_format(row, 1, ind.name, &styles.text)?;
+        ws.write_string_with_format(row, 5, ind.words, &plain)?;
+        ws.write_string_with_format(row, 9, numerator, &plain)?;
+        ws.write_string_with_format(row, 13, denominator, &plain)?;
+        row += 1;
+    }
+    ws.set_freeze_panes(h2 + 1, 2)?;
+    print_setup(ws, merged, true, Some((h1, h2)), Some((0, 1)))?;
+    ws.set_print_area(0, 0, row, small_col.max(13))?;
+    Ok(())
+}
 
-/// 图表: applications received per agency (the most first), and how the district's applications
-/// were handled.
+/// A4 print set-up of a summary sheet: `rows` and `cols` repeated on every page, landscape, fit
+/// one page wide unless the sheet is one of those too wide to read at that size (`fit` false:
+/// printed at full size over several pages across, the agency column repeated); the district and
+/// year in the header.
+fn print_setup(
+    ws: &mut Worksheet,
+    merged: &Merged,
+    fit: bool,
+    rows: Option<(u32, u32)>,
+    cols: Option<(u16, u16)>,
+) -> std::result::Result<(), XlsxError> {
+    let total = &merged.total;
+    let header = format!(
+        "{}{}政府信息公开工作年度报告汇总",
+        total.agency,
+        total.year.map(|y| format!("{y}年度")).unwrap_or_default()
+    );
+    super::xlsx::page(ws, true, fit.then_some((1, 0)), &header);
+    if let Some((first, last)) = rows {
+        ws.set_repeat_rows(first, last)?;
+    }
+    if let Some((first, last)) = cols {
+        ws.set_repeat_columns(first, last)?;
+    }
+    Ok(())
+}
+
+/// Height in pixels a bar takes in the per-agency chart, so every agency is labelled however many
+/// there are.
+const BAR_PIXELS: u32 = 18;
+
+/// 图表: applications received by every counted agency (the most first; the chart grows with the
+/// number of agencies, never cut to a top few), how the district's applications were handled
+/// (values and percentages), and with last year the district's main figures of both years on the
+/// agencies that reported both.
 fn charts(
     ws: &mut Worksheet,
     merged: &Merged,
     ordered: &[&Entry],
+    pairs: Option<&Pairs>,
     styles: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("图表")?;
@@ -404,7 +675,6 @@ fn charts(
         })
         .collect();
     per_agency.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    per_agency.truncate(CHART_AGENCIES);
     ws.write_string_with_format(0, 0, "单位", &styles.header)?;
     ws.write_string_with_format(0, 1, "本年新收申请（件）", &styles.header)?;
     ws.set_column_width(0, 28)?;
@@ -414,16 +684,27 @@ fn charts(
         ws.write_number_with_format(i as u32 + 1, 1, *n, &styles.number)?;
     }
     let last = per_agency.len().max(1) as u32;
+    let small_font = rust_xlsxwriter::ChartFont::new().set_size(8).clone();
     let mut bar = Chart::new(ChartType::Bar);
-    bar.title().set_name("各单位本年新收政府信息公开申请（件）");
+    bar.title().set_name(&format!(
+        "各单位本年新收政府信息公开申请（件，共 {} 个单位）",
+        per_agency.len()
+    ));
     bar.add_series()
         .set_categories(("图表", 1, 0, last, 0))
         .set_values(("图表", 1, 1, last, 1))
-        .set_name("本年新收");
+        .set_name("本年新收")
+        .set_gap(40)
+        .set_data_label(
+            rust_xlsxwriter::ChartDataLabel::new()
+                .show_value()
+                .set_font(&small_font),
+        );
     bar.legend().set_hidden();
-    bar.y_axis().set_reverse();
+    bar.x_axis().set_reverse().set_font(&small_font);
+    bar.set_width(640).set_height(120 + BAR_PIXELS * last);
     ws.insert_chart(0, 3, &bar)?;
-    // The outcome table beside the bar chart's data.
+    // The outcome table below the bar chart's data.
     let base = last + 3;
     ws.write_string_with_format(base, 0, "办理结果", &styles.header)?;
     ws.write_string_with_format(base, 1, "件数（全区）", &styles.header)?;
@@ -437,11 +718,69 @@ fn charts(
         ws.write_number_with_format(base + 1 + i as u32, 1, sum, &styles.number)?;
     }
     let mut pie = Chart::new(ChartType::Pie);
-    pie.title().set_name("全区政府信息公开申请办理结果");
+    pie.title().set_name("全区政府信息公开申请办理结果（件，占比）");
     pie.add_series()
         .set_categories(("图表", base + 1, 0, base + outcomes.len() as u32, 0))
-        .set_values(("图表", base + 1, 1, base + outcomes.len() as u32, 1));
-    ws.insert_chart(22, 3, &pie)?;
+        .set_values(("图表", base + 1, 1, base + outcomes.len() as u32, 1))
+        .set_data_label(
+            rust_xlsxwriter::ChartDataLabel::new()
+                .show_value()
+                .show_percentage()
+                .show_leader_lines()
+                .set_separator('\n'),
+        );
+    pie.set_width(560).set_height(380);
+    ws.insert_chart(0, 14, &pie)?;
+    let Some(pairs) = pairs else {
+        return Ok(());
+    };
+    // This year against last, on the agencies of both years.
+    let (now, then) = pairs.sums(format, pairs.both.first().map_or(format, |(_, _, b)| b.format));
+    let top = base + outcomes.len() as u32 + 3;
+    ws.write_string_with_format(top, 0, "主要数据（两年都报送的单位）", &styles.header)?;
+    ws.write_string_with_format(top, 1, "上年", &styles.header)?;
+    ws.write_string_with_format(top, 2, "本年", &styles.header)?;
+    let figures: Vec<(&str, Option<f64>, Option<f64>)> = INDICATORS
+        .iter()
+        .filter(|i| i.measure == Measure::Count)
+        .map(|i| (i.name, i.of(&then).value, i.of(&now).value))
+        .chain(
+            [
+                ("予以公开", "t3.granted.total"),
+                ("行政复议", "t4.review_total"),
+                ("行政诉讼（直接起诉）", "t4.suit_direct_total"),
+            ]
+            .into_iter()
+            .map(|(name, code)| (name, then.get(code), now.get(code))),
+        )
+        .collect();
+    for (i, (name, a, b)) in figures.iter().enumerate() {
+        let row = top + 1 + i as u32;
+        ws.write_string_with_format(row, 0, *name, &styles.text)?;
+        for (col, v) in [(1, a), (2, b)] {
+            match v {
+                Some(v) => ws.write_number_with_format(row, col, *v, &styles.number)?,
+                None => ws.write_blank(row, col, &styles.number)?,
+            };
+        }
+    }
+    let end = top + figures.len() as u32;
+    let mut column = Chart::new(ChartType::Column);
+    column.title().set_name(&format!("本年与上年（{}）", pairs.coverage()));
+    for (col, name) in [(1, "上年"), (2, "本年")] {
+        column
+            .add_series()
+            .set_categories(("图表", top + 1, 0, end, 0))
+            .set_values(("图表", top + 1, col, end, col))
+            .set_name(name)
+            .set_data_label(
+                rust_xlsxwriter::ChartDataLabel::new()
+                    .show_value()
+                    .set_font(&small_font),
+            );
+    }
+    column.set_width(560).set_height(340);
+    ws.insert_chart(20, 14, &column)?;
     Ok(())
 }
 
@@ -451,28 +790,54 @@ fn year_over_year(
     ws: &mut Worksheet,
     merged: &Merged,
     previous: &Merged,
+    pairs: &Pairs,
     styles: &Styles,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("年度对比")?;
-    let (this, last) = (&merged.total, &previous.total);
+    // Year-over-year figures only on the agencies of both years: last year's folder may hold a few
+    // of this year's agencies (or other ones), and totals of different sets say nothing.
+    let (sums, note) = if pairs.both.is_empty() {
+        (
+            None,
+            format!(
+                "{}：没有两年都报送的单位，下表比较的是两年的全区合计，口径不同，增减仅供参考。",
+                pairs.coverage()
+            ),
+        )
+    } else {
+        (
+            Some(pairs.sums(merged.total.format, previous.total.format)),
+            format!(
+                "{}：下表“上年”“本年”两列只含这 {} 个单位，增减按它们计算；“本年全区”为本年全部单位的合计。",
+                pairs.coverage(),
+                pairs.both.len()
+            ),
+        )
+    };
+    let (this, last) = match &sums {
+        Some((a, b)) => (a, b),
+        None => (&merged.total, &previous.total),
+    };
+    ws.write_string(0, 0, note)?;
     let heads = [
         ("项目", 40.0),
         ("列", 16.0),
-        (&*last.year_text(), 12.0),
-        (&*this.year_text(), 12.0),
+        (&*previous.total.year_text(), 12.0),
+        (&*merged.total.year_text(), 12.0),
         ("增减", 10.0),
         ("增减率", 10.0),
+        ("本年全区", 12.0),
     ];
     for (c, (name, width)) in heads.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
-        ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
+        ws.write_string_with_format(1, c as u16, *name, &styles.header)?;
     }
     let percent = Style::new()
         .set_font_name("宋体")
         .set_font_size(10)
         .set_border(FormatBorder::Thin)
         .set_num_format("0.0%");
-    let mut row = 1u32;
+    let mut row = 2u32;
     for def in this
         .format
         .cells()
@@ -494,6 +859,9 @@ fn year_over_year(
                 ws.write_number_with_format(row, 5, (b - a) / a, &percent)?;
             }
         }
+        if let Some(v) = merged.total.get(&def.code) {
+            ws.write_number_with_format(row, 6, v, &styles.number)?;
+        }
         row += 1;
     }
     row += 1;
@@ -512,18 +880,7 @@ fn year_over_year(
         ws.write_string_with_format(row, c as u16, *name, &styles.header)?;
     }
     row += 1;
-    let key = |e: &Entry| crate::agency::key(e.agency.as_deref().unwrap_or_default());
-    for e in merged.ordered().into_iter().filter(|e| e.status == Status::Counted) {
-        let Some(p) = previous
-            .entries
-            .iter()
-            .find(|p| p.status == Status::Counted && key(p) == key(e))
-        else {
-            continue;
-        };
-        let (Ok(now), Ok(then)) = (merged.report_of(e), previous.report_of(p)) else {
-            continue;
-        };
+    for (name, now, then) in &pairs.both {
         for col in T3_COLUMNS {
             let (Some(a), Some(b)) = (
                 now.get(&format!("t3.carried.{}", col.code)),
@@ -532,7 +889,7 @@ fn year_over_year(
                 continue;
             };
             if a != b {
-                ws.write_string_with_format(row, 0, e.name(), &styles.bad)?;
+                ws.write_string_with_format(row, 0, name, &styles.bad)?;
                 ws.write_string_with_format(row, 1, col.label, &styles.text)?;
                 ws.write_number_with_format(row, 2, a, &styles.number)?;
                 ws.write_number_with_format(row, 3, b, &styles.number)?;
@@ -541,6 +898,6 @@ fn year_over_year(
             }
         }
     }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
+    ws.set_freeze_panes(2, 0)?;
+    print_setup(ws, merged, true, Some((1, 1)), None)
 }

@@ -220,7 +220,7 @@ fn book(report: &Report, findings: &[Finding], mode: Mode, note: &str) -> Result
     let ws = wb.worksheet_from_name(COVER)?;
     let mut on_cover = Placed::default();
     render(ws, COVER, &plan, &ctx, &mut on_cover)?;
-    page(ws, false, false);
+    page(ws, false, Some((1, 0)), &report_title(report));
     placed.extend(on_cover);
     define_names(&mut wb, &placed)?;
     Ok(wb)
@@ -294,7 +294,7 @@ pub fn layout_sheets(
             _ => 4,
         };
         ws.set_freeze_panes(header_rows, label_cols)?;
-        page(ws, landscape, true);
+        page(ws, landscape, Some((1, 1)), &report_title(report));
         if table != Table::T2 {
             ws.set_repeat_rows(1, header_rows - 1)?;
         }
@@ -356,7 +356,11 @@ pub fn layout_sheet(
         Role::Subtitle,
     );
     let mut row = 3;
+    let mut breaks = Vec::new();
     for table in Table::ALL {
+        if table != Table::T2 {
+            breaks.push(row);
+        }
         row = plan.table(report.format, table, row, label_cols) + 1;
     }
     let ws = wb.add_worksheet();
@@ -364,7 +368,9 @@ pub fn layout_sheet(
     let mut placed = Placed::default();
     render(ws, name, &plan, &ctx, &mut placed)?;
     ws.set_freeze_panes(2, label_cols)?;
-    page(ws, true, false);
+    // Each table starts a page (表三 alone fills one) and no table is cut across the width.
+    ws.set_page_breaks(&breaks)?;
+    page(ws, true, Some((1, 0)), &report_title(report));
     Ok(placed)
 }
 
@@ -393,16 +399,22 @@ pub fn define_names(wb: &mut Workbook, placed: &Placed) -> Result<(), XlsxError>
     Ok(())
 }
 
-/// A4 printing: landscape or portrait, one page wide (and one page tall for a single table),
-/// centred, page numbers in the footer.
-fn page(ws: &mut Worksheet, landscape: bool, one_page: bool) {
+/// A4 printing: landscape or portrait, `fit` pages wide and tall (0 tall: as many as it takes;
+/// `None`: at full size), centred; `header` (who and which year) at the top left and the sheet's
+/// name at the right, page numbers in the footer.
+pub(crate) fn page(ws: &mut Worksheet, landscape: bool, fit: Option<(u16, u16)>, header: &str) {
     ws.set_paper_size(9);
     if landscape {
         ws.set_landscape();
     }
-    ws.set_print_fit_to_pages(1, u16::from(one_page));
+    if let Some((wide, tall)) = fit {
+        ws.set_print_fit_to_pages(wide, tall);
+    }
     ws.set_print_center_horizontally(true);
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    ws.set_margins(0.5, 0.5, 0.7, 0.6, 0.3, 0.3);
+    // Excel reads `&` as a code in headers and allows 255 characters in all.
+    let header: String = header.replace('&', "&&").chars().take(200).collect();
+    ws.set_header(format!("&L{header}&R&A"));
     ws.set_footer("&C第 &P 页，共 &N 页");
 }
 
@@ -645,7 +657,8 @@ fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Workbook, Xlsx
     }
     let ws = wb.worksheet_from_name(FINDINGS_SHEET)?;
     super::findings::write_findings_sheet(ws, FINDINGS_SHEET, findings_lines(items, &placed))?;
-    page(ws, true, false);
+    page(ws, true, Some((1, 0)), "政府信息公开工作年度报告校验结果");
+    ws.set_repeat_rows(0, 0)?;
     Ok(wb)
 }
 

@@ -533,12 +533,29 @@ fn merge_with_last_year_adds_the_year_comparison() {
         String::from_utf8_lossy(&status.stderr)
     );
     let rows = sheet(&xlsx, "年度对比");
-    assert_eq!(rows[0][2..4], ["2023年".to_string(), "2024年".to_string()]);
+    assert!(
+        rows[0][0].starts_with("上年 2 个单位中有 2 个可比（本年 "),
+        "{}",
+        rows[0][0]
+    );
+    assert_eq!(rows[1][2..4], ["2023年".to_string(), "2024年".to_string()]);
     let new_total = rows
         .iter()
         .find(|r| r[0] == "表三 一、本年新收政府信息公开申请数量" && r[1] == "总计")
         .unwrap();
-    assert_eq!(new_total[3], "250");
+    // 上年/本年 hold the two agencies of both years only; 本年全区 the whole district.
+    let both: f64 = ["区政府办公室.xlsx", "区财政局.xlsx"]
+        .iter()
+        .map(|f| {
+            nianbao::read::read_path(dir.path().join(f), &nianbao::read::Options::default())
+                .unwrap()
+                .get("t3.new.total")
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(new_total[2], both.to_string());
+    assert_eq!(new_total[3], both.to_string());
+    assert_eq!(new_total[6], "250");
     let start = rows
         .iter()
         .position(|r| r[0] == "上年结转与上一年度报告不衔接的单位")

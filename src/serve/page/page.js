@@ -329,6 +329,40 @@ function showResult() {
     ));
   }
   drawTable();
+  drawIndicators();
+}
+
+function shown(def, reading) {
+  if (!reading || reading.value === null || reading.value === undefined) return "";
+  if (def.measure === "rate") return (reading.value * 100).toFixed(1) + "%";
+  return String(Math.round(reading.value * 1e6) / 1e6);
+}
+
+function drawIndicators() {
+  const table = $("indicators");
+  const board = result.indicators;
+  $("indicators-box").hidden = !board;
+  if (!board) return;
+  const defs = board.definitions;
+  const head = el("tr", {}, el("th", {}, "单位"), ...defs.map((d) => el("th", { class: "n", title: d.formula }, d.name)));
+  const cells = (values, ranked) => defs.map((d) => {
+    const r = values[d.code];
+    let text = shown(d, r);
+    if (ranked && text && r.rank) text += "（" + r.rank + "）";
+    const small = r && r.small;
+    return el("td", { class: "n" + (small ? " small" : ""), title: small ? "样本较小：分母 " + r.base : "" }, text);
+  });
+  const rows = board.agencies.map((a) => el("tr", {}, el("td", { class: "nowrap" }, a.agency), ...cells(a.values, true)));
+  const mean = {};
+  for (const d of defs) mean[d.code] = { value: board.mean[d.code] };
+  table.replaceChildren(
+    el("thead", {}, head),
+    el("tbody", {},
+      ...rows,
+      el("tr", { class: "total" }, el("td", { class: "nowrap" }, "全区（按合计）"), ...cells(board.district, false)),
+      el("tr", {}, el("td", { class: "nowrap" }, "各单位简单平均"), ...cells(mean, false)),
+    ),
+  );
 }
 
 function drawTable() {
