@@ -56,6 +56,9 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             format
         );
     }
+    if let Some(out) = &args.output {
+        super::output_extension(out, &["xlsx"], super::WORKBOOK)?;
+    }
     if let (Some(roster), Some(dir)) = (&args.roster, &args.out_dir) {
         return per_agency(args.year, format, roster, dir);
     }
