@@ -91,7 +91,8 @@ pub fn argument_path(text: &str, windows: bool) -> String {
 
 /// Refuses an output whose name does not end in one of `extensions` (compared without regard to
 /// case, first one preferred): `template -o 模板.docx` would write a workbook that Windows then
-/// opens in Word. `what` says what is written (`Excel 工作簿`). `-` (standard output) passes.
+/// opens in Word. `what` says what is written (`Excel 工作簿`). `-` (standard output) and a
+/// folder (refused when written to, as a folder) pass.
 ///
 /// ```
 /// use std::path::Path;
@@ -103,7 +104,8 @@ pub fn argument_path(text: &str, windows: bool) -> String {
 /// assert!(expect_extension(Path::new("-"), &["xlsx"], "Excel 工作簿").is_ok());
 /// ```
 pub fn expect_extension(path: &Path, extensions: &[&'static str], what: &'static str) -> crate::Result<()> {
-    if path.as_os_str() == "-" {
+    // Standard output; a folder is said to be one when it is written to.
+    if path.as_os_str() == "-" || path.is_dir() {
         return Ok(());
     }
     let ext = path

@@ -46,9 +46,6 @@ enum Output {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    if let Some(path) = &args.report {
-        super::output_extension(path, &["xlsx"], super::WORKBOOK)?;
-    }
     let (inputs, passed) = super::inputs(&args.files)?;
     super::passed_over(&passed);
     let previous_paths = super::arguments(&args.previous);
@@ -56,6 +53,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let protected: Vec<PathBuf> = inputs.iter().cloned().chain(collect(&previous_paths)?).collect();
     if let Some(path) = &args.report {
         nianbao::write::refuse_inputs(path, &protected)?;
+        super::output_extension(path, &["xlsx"], super::WORKBOOK)?;
     }
     let options = Options {
         limits: args.limits.limits(),

@@ -93,12 +93,13 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    if let Some(out) = &args.output {
+    let (inputs, passed) = super::inputs(&args.files)?;
+    super::passed_over(&passed);
+    if let Some(out) = args.output.as_ref().filter(|o| o.as_os_str() != "-") {
+        nianbao::write::refuse_inputs(out, &inputs)?;
         let (extensions, what) = args.to.extensions();
         super::output_extension(out, extensions, what)?;
     }
-    let (inputs, passed) = super::inputs(&args.files)?;
-    super::passed_over(&passed);
     if inputs.len() > 1 && args.out_dir.is_none() {
         eprintln!("错误：一次转换多个文件时，请用 --out-dir 指定输出文件夹");
         return Ok(ExitCode::from(2));

@@ -57,17 +57,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    super::output_extension(&args.output, &["xlsx"], super::WORKBOOK)?;
-    for (out, ext, what) in [(&args.json, "json", "JSON"), (&args.csv, "csv", "CSV")] {
-        if let Some(out) = out {
-            super::output_extension(out, &[ext], what)?;
-        }
-    }
     let (inputs, passed) = super::inputs(&args.files)?;
     // Every output is checked against the inputs (and the roster) before anything is read or written.
     let protected: Vec<PathBuf> = inputs.iter().chain(&args.roster).cloned().collect();
     for out in std::iter::once(&args.output).chain(&args.json).chain(&args.csv) {
         nianbao::write::refuse_inputs(out, &protected)?;
+    }
+    super::output_extension(&args.output, &["xlsx"], super::WORKBOOK)?;
+    for (out, ext, what) in [(&args.json, "json", "JSON"), (&args.csv, "csv", "CSV")] {
+        if let Some(out) = out {
+            super::output_extension(out, &[ext], what)?;
+        }
     }
     let roster = args.roster.as_ref().map(Roster::read).transpose()?;
     let options = MergeOptions {

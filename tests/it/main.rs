@@ -17,6 +17,7 @@ mod format_spec;
 mod identity;
 mod limits;
 mod merge;
+mod messages;
 mod pdf;
 mod printed;
 mod properties;
