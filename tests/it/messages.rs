@@ -249,7 +249,7 @@ fn a_blank_template_is_unfilled() {
         assert!(!text.contains(not), "{text}");
     }
     // One cell filled in: the usual checks.
-    let report = nianbao::read::read_path(&fixture("district/区财政局.xlsx"), &Default::default()).unwrap();
+    let report = nianbao::read::read_path(fixture("district/区财政局.xlsx"), &Default::default()).unwrap();
     assert!(nianbao::check::check(&report).iter().all(|f| f.rule != "UNFILLED"));
 }
 
