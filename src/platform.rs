@@ -13,6 +13,11 @@ use std::path::Path;
 /// What a clerk is told when Windows refuses a file because another program holds it open.
 pub const IN_USE: &str = "文件被其他程序（如 Excel、WPS）占用，请关闭后重试";
 
+/// Said in the console window on Windows: a click in it starts selecting text (the console's
+/// "quick edit"), which holds the program, and so the page, until Esc is pressed.
+pub const CONSOLE_PAUSE: &str =
+    "使用期间请不要关闭此窗口。在此窗口中用鼠标点击会使程序暂停（网页随之停住），按 Esc 键即可继续。";
+
 /// A path as a clerk should read it in a message: Windows' verbatim prefix for long paths dropped
 /// (`\\?\D:\报表\x.xlsx` → `D:\报表\x.xlsx`, `\\?\UNC\server\share\x` → `\\server\share\x`).
 /// Other paths are shown as they are.

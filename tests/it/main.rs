@@ -23,6 +23,7 @@ mod printed;
 mod properties;
 mod published;
 mod regressions;
+mod release;
 mod render;
 mod serve;
 mod template;
