@@ -130,7 +130,11 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             To::Json => report_json(&report, &check(&report)).into_bytes(),
             To::Csv => long_csv(&[&report], !args.no_bom),
             To::Xlsx => {
-                let note = format!("来源文件：{}　读取时间：{}", input.display(), super::now_text());
+                let note = format!(
+                    "来源文件：{}　读取时间：{}",
+                    nianbao::platform::display_path(input),
+                    super::now_text()
+                );
                 match filled(&report, &check(&report), &note) {
                     Ok(b) => b,
                     Err(kind) => {

@@ -86,6 +86,10 @@ fn per_agency(year: i32, format: Format, roster: &Path, dir: &Path) -> nianbao::
         let bytes = template(year, format, Some(&m.name)).map_err(|k| Error::new(&path, k))?;
         save(&path, &bytes, &[roster.to_path_buf()])?;
     }
-    eprintln!("已生成 {} 份模板，保存在“{}”", members.len(), dir.display());
+    eprintln!(
+        "已生成 {} 份模板，保存在“{}”",
+        members.len(),
+        nianbao::platform::display_path(dir)
+    );
     Ok(ExitCode::SUCCESS)
 }
