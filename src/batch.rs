@@ -120,7 +120,9 @@ impl FileCheck {
     /// The check of one file of a batch ([`crate::batch`]).
     pub fn of_checked(checked: &Checked) -> FileCheck {
         match &checked.outcome {
-            Ok((report, findings)) => FileCheck::found(&checked.path.display().to_string(), report, findings.clone()),
+            Ok((report, findings)) => {
+                FileCheck::found(&crate::platform::display_path(&checked.path), report, findings.clone())
+            }
             Err(e) => FileCheck::unreadable(e),
         }
     }

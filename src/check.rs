@@ -26,6 +26,18 @@ use crate::rules::{self, all_equations, Each, Rule, SumRule, SUM_RULES};
 /// ```
 pub fn check(report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
+    // A blank template says so once, instead of a missing column for every column left empty and
+    // a blank-as-0 warning for every table.
+    if unfilled(report) {
+        out.push(rules::UNFILLED.finding(
+            "",
+            "表格未填写：表二、表三、表四的填报单元格全部为空白，这是一份没有填写的模板。请填写后再检查或报送".into(),
+            Vec::new(),
+        ));
+        identity(report, &mut out);
+        out.sort_by_key(|f| f.severity);
+        return out;
+    }
     missing(report, &mut out);
     values(report, &mut out);
     for rule in SUM_RULES {
@@ -35,6 +47,14 @@ pub fn check(report: &Report) -> Vec<Finding> {
     identity(report, &mut out);
     out.sort_by_key(|f| f.severity);
     out
+}
+
+/// Whether no number cell of the report holds anything: every cell found is blank (an unfilled
+/// template; a template's totals are formulas, which are not read as values). A report where
+/// nothing was found at all is not one: its tables are missing.
+fn unfilled(report: &Report) -> bool {
+    let mut found = report.iter().filter_map(|(_, v)| v).peekable();
+    found.peek().is_some() && found.all(|v| v.reading == Reading::Blank)
 }
 
 /// The findings about whose report of which year this is: the layout against the year, a year or

@@ -121,9 +121,26 @@ pub enum ErrorKind {
     #[error("{0}")]
     Mismatch(String),
     /// The files and folders given hold no input at all: a merge of nothing would say 汇总 0 份 and
-    /// look like success.
-    #[error("没有找到报表文件（可读取的文件类型：{0}；以 ~$ 开头的临时文件和隐藏文件不算）。请确认文件夹是否选对")]
+    /// look like success. Holds what was looked for ([`crate::read::kinds_text`]).
+    #[error("没有找到报表文件（{0}；以 ~$ 开头的临时文件和隐藏文件不算）。请确认文件夹是否选对")]
     NoInputs(String),
+    /// An output named with an extension that does not match what is written (`template -o
+    /// 模板.docx` writes a workbook, which Windows would then open in Word).
+    #[error("输出文件的扩展名不对：写出的是“{what}”，文件名应以 .{extension} 结尾，如“{suggested}”（扩展名不对时，双击会用错误的程序打开或打不开）")]
+    WrongExtension {
+        /// What is written (`Excel 工作簿`).
+        what: &'static str,
+        /// The extension to use, without the dot.
+        extension: &'static str,
+        /// The file name with that extension.
+        suggested: String,
+    },
+    /// The port asked for with `--port` is taken by another program.
+    #[error("端口 {0} 已被其他程序占用（可能是另一个还开着的 nianbao 窗口）。请换一个端口，如 nianbao serve --port 8081，或不加 --port，由系统自动选一个空闲端口")]
+    PortInUse(u16),
+    /// The page could not be started for another reason than a port taken.
+    #[error("无法启动网页服务：{0}")]
+    Serve(String),
     /// A fault in nianbao itself while handling this file (a panic caught at the file's boundary,
     /// so the other files of a batch are still read).
     #[error("处理该文件时程序内部出错（{0}），该文件未能读取，其余文件不受影响。请把该文件发给维护者")]
@@ -202,7 +219,7 @@ impl Error {
     /// An error about `file`.
     pub fn new(file: impl AsRef<Path>, kind: ErrorKind) -> Error {
         Error {
-            file: file.as_ref().display().to_string(),
+            file: crate::platform::display_path(file.as_ref()),
             kind,
         }
     }
@@ -230,6 +247,9 @@ impl Error {
             ErrorKind::Mismatch(_) => "MISMATCH",
             ErrorKind::NoInputs(_) => "NO_INPUTS",
             ErrorKind::Internal(_) => "INTERNAL",
+            ErrorKind::WrongExtension { .. } => "WRONG_EXTENSION",
+            ErrorKind::PortInUse(_) => "PORT_IN_USE",
+            ErrorKind::Serve(_) => "SERVE",
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod label;
 pub mod merge;
 pub mod model;
 pub mod narrative;
+pub mod platform;
 pub mod read;
 pub mod roster;
 pub mod rules;

@@ -72,6 +72,9 @@ rules! {
     /// A column of a found table not found.
     COLUMN_MISSING, Error, "缺少列",
         "a column of a found table cannot be found";
+    /// Every number cell blank: a template sent back (or checked) without being filled in.
+    UNFILLED, Error, "表格未填写",
+        "every number cell of the tables is blank (an unfilled template): this one finding instead of missing columns and blanks";
     /// Blank cells read as 0.
     VALUE_BLANK, Warning, "空白按 0 计",
         "blank numeric cells were read as 0 (one finding per table, listing the cells)";

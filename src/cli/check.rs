@@ -12,7 +12,7 @@ use clap::ValueEnum;
 use nianbao::batch::{check_files, Previous};
 use nianbao::check::{summary, FileCheck};
 use nianbao::model::{Report, Severity};
-use nianbao::read::{collect, collect_noting, Options};
+use nianbao::read::{collect, Options};
 use nianbao::write::xlsx::findings_workbook;
 
 /// 校验勾稽关系和数值。
@@ -46,18 +46,20 @@ enum Output {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    let (inputs, passed) = collect_noting(&args.files)?;
+    let (inputs, passed) = super::inputs(&args.files)?;
     super::passed_over(&passed);
+    let previous_paths = super::arguments(&args.previous);
     // The findings workbook never replaces a file read, this year's or last year's.
-    let protected: Vec<PathBuf> = inputs.iter().cloned().chain(collect(&args.previous)?).collect();
+    let protected: Vec<PathBuf> = inputs.iter().cloned().chain(collect(&previous_paths)?).collect();
     if let Some(path) = &args.report {
         nianbao::write::refuse_inputs(path, &protected)?;
+        super::output_extension(path, &["xlsx"], super::WORKBOOK)?;
     }
     let options = Options {
         limits: args.limits.limits(),
         ..Options::default()
     };
-    let previous = Previous::read(&args.previous, &options)?;
+    let previous = Previous::read(&previous_paths, &options)?;
     for e in &previous.unreadable {
         eprintln!("警告：{e}（上一年度的报告，未用于核对上年结转）");
     }

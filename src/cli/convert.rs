@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use nianbao::check::check;
 use nianbao::format::Format;
-use nianbao::read::{collect, read_path, Options};
+use nianbao::read::{read_path, Options};
 use nianbao::write::{csv::long_csv, html::report_html, json::report_json, md::report_md, save, xlsx::filled};
 
 /// 读取报告并转换格式。
@@ -64,6 +64,18 @@ enum To {
 }
 
 impl To {
+    /// The extensions an output of this kind may have (the first is the one written with
+    /// `--out-dir`), and what it is called in messages.
+    fn extensions(self) -> (&'static [&'static str], &'static str) {
+        match self {
+            To::Json => (&["json"], "JSON"),
+            To::Csv => (&["csv"], "CSV"),
+            To::Xlsx => (&["xlsx"], super::WORKBOOK),
+            To::Html => (&["html", "htm"], "网页"),
+            To::Md => (&["md", "markdown"], "Markdown"),
+        }
+    }
+
     fn extension(self) -> &'static str {
         match self {
             To::Json => "json",
@@ -81,7 +93,13 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    let inputs = collect(&args.files)?;
+    let (inputs, passed) = super::inputs(&args.files)?;
+    super::passed_over(&passed);
+    if let Some(out) = args.output.as_ref().filter(|o| o.as_os_str() != "-") {
+        nianbao::write::refuse_inputs(out, &inputs)?;
+        let (extensions, what) = args.to.extensions();
+        super::output_extension(out, extensions, what)?;
+    }
     if inputs.len() > 1 && args.out_dir.is_none() {
         eprintln!("错误：一次转换多个文件时，请用 --out-dir 指定输出文件夹");
         return Ok(ExitCode::from(2));
@@ -112,7 +130,11 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             To::Json => report_json(&report, &check(&report)).into_bytes(),
             To::Csv => long_csv(&[&report], !args.no_bom),
             To::Xlsx => {
-                let note = format!("来源文件：{}　读取时间：{}", input.display(), super::now_text());
+                let note = format!(
+                    "来源文件：{}　读取时间：{}",
+                    nianbao::platform::display_path(input),
+                    super::now_text()
+                );
                 match filled(&report, &check(&report), &note) {
                     Ok(b) => b,
                     Err(kind) => {

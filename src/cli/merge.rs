@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::merge::{merge, MergeOptions, Status};
-use nianbao::read::{collect, collect_noting};
+use nianbao::read::collect;
 use nianbao::roster::Roster;
 use nianbao::write::merged::{merged_json, write_merged_csv};
 use nianbao::write::summary::write_summary;
@@ -57,18 +57,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    let (inputs, passed) = collect_noting(&args.files)?;
-    if inputs.is_empty() {
-        let named: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
-        return Err(nianbao::Error::new(
-            named.join("、"),
-            nianbao::error::ErrorKind::NoInputs(nianbao::read::EXTENSIONS.join("、")),
-        ));
-    }
+    let (inputs, passed) = super::inputs(&args.files)?;
     // Every output is checked against the inputs (and the roster) before anything is read or written.
     let protected: Vec<PathBuf> = inputs.iter().chain(&args.roster).cloned().collect();
     for out in std::iter::once(&args.output).chain(&args.json).chain(&args.csv) {
         nianbao::write::refuse_inputs(out, &protected)?;
+    }
+    super::output_extension(&args.output, &["xlsx"], super::WORKBOOK)?;
+    for (out, ext, what) in [(&args.json, "json", "JSON"), (&args.csv, "csv", "CSV")] {
+        if let Some(out) = out {
+            super::output_extension(out, &[ext], what)?;
+        }
     }
     let roster = args.roster.as_ref().map(Roster::read).transpose()?;
     let options = MergeOptions {
@@ -95,7 +94,7 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let previous = if args.previous.is_empty() {
         None
     } else {
-        let last_inputs = collect(&args.previous)?;
+        let last_inputs = collect(&super::arguments(&args.previous))?;
         let last_options = MergeOptions {
             year: merged.total.year.map(|y| y - 1),
             roster: None,
@@ -134,7 +133,11 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         .iter()
         .filter(|e| e.needs_resending() && e.status != Status::Unreadable)
     {
-        eprintln!("  “{}”：{}", e.file.display(), e.reason.as_deref().unwrap_or_default());
+        eprintln!(
+            "  “{}”：{}",
+            nianbao::platform::display_path(&e.file),
+            e.reason.as_deref().unwrap_or_default()
+        );
     }
     super::passed_over(&merged.passed_over);
     if !merged.missing.is_empty() {
@@ -156,7 +159,25 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     for d in &merged.duplicates {
         eprintln!("  重复：{} 报送了 {} 份，计入 {}", d.agency, d.files.len(), d.counted);
     }
-    let written: Vec<String> = outputs.iter().map(|p| p.display().to_string()).collect();
+    // As the page lists them: the agencies whose counted return has errors, to be sent back.
+    let faulty: Vec<&nianbao::model::district::Entry> = merged
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::Counted && e.errors > 0)
+        .collect();
+    if !faulty.is_empty() {
+        eprintln!("  有错误的单位（{} 个，已计入，请核对后发回修改）：", faulty.len());
+        for e in faulty {
+            eprintln!(
+                "    {}：错误 {} 处，警告 {} 处（{}）",
+                e.name(),
+                e.errors,
+                e.warnings,
+                nianbao::platform::display_path(&e.file)
+            );
+        }
+    }
+    let written: Vec<String> = outputs.iter().map(|p| nianbao::platform::display_path(p)).collect();
     eprintln!("已写入：{}", written.join("、"));
     Ok(if merged.incomplete() {
         ExitCode::from(1)

@@ -67,12 +67,49 @@ fn write_stdout(bytes: &[u8]) -> nianbao::Result<()> {
     Ok(())
 }
 
+/// The files and folders named on the command line, as `cmd.exe` should have handed them over
+/// ([`nianbao::platform::argument_path`]).
+pub fn arguments(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|p| match p.to_str() {
+            Some(text) => PathBuf::from(nianbao::platform::argument_path(text, cfg!(windows))),
+            None => p.clone(),
+        })
+        .collect()
+}
+
+/// The input files the arguments name (folders walked) and the files passed over in them; no
+/// input at all is an error naming the folders and what was looked for, the same for every
+/// command (`check` of an empty folder must not say 检查 0 份 and succeed while `merge` fails).
+pub fn inputs(paths: &[PathBuf]) -> nianbao::Result<(Vec<PathBuf>, Vec<nianbao::read::PassedOver>)> {
+    let paths = arguments(paths);
+    let (inputs, passed) = nianbao::read::collect_noting(&paths)?;
+    if inputs.is_empty() {
+        let named: Vec<String> = paths.iter().map(|p| nianbao::platform::display_path(p)).collect();
+        passed_over(&passed);
+        return Err(nianbao::Error::new(
+            named.join("、"),
+            nianbao::ErrorKind::NoInputs(nianbao::read::kinds_text()),
+        ));
+    }
+    Ok((inputs, passed))
+}
+
+/// An output file's name must end in what is written (`-`, standard output, passes).
+pub fn output_extension(path: &Path, extensions: &[&'static str], what: &'static str) -> nianbao::Result<()> {
+    nianbao::platform::expect_extension(path, extensions, what)
+}
+
+/// What an Excel output is called in messages.
+pub const WORKBOOK: &str = "Excel 工作簿";
+
 /// Says which files found in the folders were not taken, and why (grouped by reason): a return
 /// zipped up, or saved in a kind nianbao does not read, must not vanish unseen.
 pub fn passed_over(passed: &[(std::path::PathBuf, String)]) {
     let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
     for (path, why) in passed {
-        let name = path.display().to_string();
+        let name = nianbao::platform::display_path(path);
         match reasons.iter_mut().find(|(w, _)| w == why) {
             Some((_, names)) => names.push(name),
             None => reasons.push((why, vec![name])),

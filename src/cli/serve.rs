@@ -66,7 +66,10 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         println!("未能自动打开浏览器，请把上面的地址复制到浏览器的地址栏中打开。");
     }
     println!("收到的文件存放在临时文件夹中，停止后自动删除。");
-    println!("关闭此窗口或按 Ctrl+C 停止。");
+    println!("关闭此窗口或按 Ctrl+C 停止（停止前请先在网页中下载需要的结果）。");
+    if cfg!(windows) {
+        println!("{}", nianbao::platform::CONSOLE_PAUSE);
+    }
     let stopper = server.stopper();
     if let Err(e) = ctrlc::set_handler(move || stopper.stop()) {
         eprintln!("警告：无法响应 Ctrl+C（{e}），请直接关闭窗口停止");

@@ -56,6 +56,9 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             format
         );
     }
+    if let Some(out) = &args.output {
+        super::output_extension(out, &["xlsx"], super::WORKBOOK)?;
+    }
     if let (Some(roster), Some(dir)) = (&args.roster, &args.out_dir) {
         return per_agency(args.year, format, roster, dir);
     }
@@ -83,6 +86,10 @@ fn per_agency(year: i32, format: Format, roster: &Path, dir: &Path) -> nianbao::
         let bytes = template(year, format, Some(&m.name)).map_err(|k| Error::new(&path, k))?;
         save(&path, &bytes, &[roster.to_path_buf()])?;
     }
-    eprintln!("已生成 {} 份模板，保存在“{}”", members.len(), dir.display());
+    eprintln!(
+        "已生成 {} 份模板，保存在“{}”",
+        members.len(),
+        nianbao::platform::display_path(dir)
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -265,7 +265,7 @@ fn mixed(groups: &[Kind<'_>]) -> Error {
             let names: Vec<String> = list
                 .iter()
                 .take(MIXED_SHOWN)
-                .map(|e| e.file.display().to_string())
+                .map(|e| crate::platform::display_path(&e.file))
                 .collect();
             let more = if list.len() > MIXED_SHOWN { " 等" } else { "" };
             let year = year.map_or_else(|| "未写明年度".to_string(), |y| format!("{y} 年度"));
@@ -315,8 +315,11 @@ fn settle_duplicates(entries: &mut [Entry]) -> Vec<Duplicate> {
         }
         out.push(Duplicate {
             agency: entries[keep].agency.clone().unwrap_or_default(),
-            files: group.iter().map(|&i| entries[i].file.display().to_string()).collect(),
-            counted: entries[keep].file.display().to_string(),
+            files: group
+                .iter()
+                .map(|&i| crate::platform::display_path(&entries[i].file))
+                .collect(),
+            counted: crate::platform::display_path(&entries[keep].file),
         });
     }
     out

@@ -177,6 +177,10 @@ pub fn detect(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
     if html::looks_like_html(bytes) {
         return Ok(InputKind::Html);
     }
+    // A picture or an archive says so, in the words a folder's walk uses for one by its name.
+    if let Some(why) = passed_over_content(bytes) {
+        return Err(ErrorKind::Unsupported(why.into()));
+    }
     if text::decode(bytes).is_some() {
         return Ok(InputKind::Text);
     }
@@ -226,7 +230,7 @@ fn detect_zip(bytes: &[u8], limits: &Limits) -> Result<InputKind, ErrorKind> {
                 .into(),
         ))
     } else {
-        Err(ErrorKind::Unrecognized("不含工作簿的 zip 压缩包".into()))
+        Err(ErrorKind::Unsupported(ARCHIVE.into()))
     }
 }
 
@@ -415,6 +419,9 @@ fn is_report_text(paragraphs: &[String]) -> bool {
 /// An I/O error in Chinese.
 pub fn io_message(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    if crate::platform::in_use(e) {
+        return crate::platform::IN_USE.into();
+    }
     match e.kind() {
         K::NotFound => "文件不存在".into(),
         K::PermissionDenied => "没有读取权限".into(),
@@ -422,6 +429,82 @@ pub fn io_message(e: &std::io::Error) -> String {
         K::InvalidFilename => "文件名过长或含有系统不允许的字符".into(),
         _ => format!("系统错误（{e}）"),
     }
+}
+
+/// Why a picture is not read: the one sentence for a picture passed over in a folder (by its name),
+/// named on the command line or dropped on the page (by its content).
+pub const PICTURE: &str = "图片：无法从中读取数字，请向报送单位索取表格文件";
+
+/// Why an archive is not read (by its name in a folder, by its content when named).
+pub const ARCHIVE: &str = "压缩包：请先解压，把其中的报表放进文件夹";
+
+/// [`PICTURE`] or [`ARCHIVE`] when the first bytes are a picture's (JPEG, PNG, GIF, BMP, TIFF,
+/// WebP) or an archive's (RAR, 7z; a zip is looked into by [`detect`]).
+///
+/// ```
+/// use nianbao::read::{detect, Limits, PICTURE};
+/// let e = detect(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", &Limits::default()).unwrap_err();
+/// assert_eq!(e.to_string(), PICTURE);
+/// ```
+fn passed_over_content(bytes: &[u8]) -> Option<&'static str> {
+    const PICTURES: &[&[u8]] = &[
+        b"\xFF\xD8\xFF",
+        b"\x89PNG\r\n\x1A\n",
+        b"GIF87a",
+        b"GIF89a",
+        b"II*\0",
+        b"MM\0*",
+    ];
+    const ARCHIVES: &[&[u8]] = &[b"Rar!\x1A\x07", b"7z\xBC\xAF\x27\x1C"];
+    let webp = bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP";
+    let bmp = bytes.len() >= 14 && bytes.starts_with(b"BM") && bytes[6..10] == [0, 0, 0, 0];
+    if webp || bmp || PICTURES.iter().any(|m| bytes.starts_with(m)) {
+        Some(PICTURE)
+    } else if ARCHIVES.iter().any(|m| bytes.starts_with(m)) {
+        Some(ARCHIVE)
+    } else {
+        None
+    }
+}
+
+/// Kinds taken from a folder but not read, with what to save them as: listed as unreadable with
+/// that advice rather than passed over (see [`EXTENSIONS`]).
+pub const NOT_READ: &[(&str, &str)] = &[
+    ("doc", "docx"),
+    ("wps", "docx"),
+    ("odt", "docx"),
+    ("rtf", "docx"),
+    ("xlsb", "xlsx"),
+];
+
+/// What a folder's walk looks for, for a message: the kinds read, then those recognised and not
+/// read with what to save them as.
+///
+/// ```
+/// let text = nianbao::read::kinds_text();
+/// assert!(text.starts_with("读取的文件类型：xlsx、"));
+/// assert!(text.contains("认得但不读取：doc、wps、odt、rtf（请另存为 docx）"));
+/// ```
+pub fn kinds_text() -> String {
+    let read: Vec<&str> = EXTENSIONS
+        .iter()
+        .copied()
+        .filter(|e| !NOT_READ.iter().any(|(n, _)| n == e))
+        .collect();
+    let mut targets: Vec<&str> = NOT_READ.iter().map(|(_, t)| *t).collect();
+    targets.dedup();
+    let not_read: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            let from: Vec<&str> = NOT_READ.iter().filter(|(_, to)| to == t).map(|(n, _)| *n).collect();
+            format!("{}（请另存为 {t}）", from.join("、"))
+        })
+        .collect();
+    format!(
+        "读取的文件类型：{}；认得但不读取：{}",
+        read.join("、"),
+        not_read.join("，")
+    )
 }
 
 /// File name endings taken when walking a folder (a file named on the command line is always read).
@@ -527,9 +610,12 @@ pub fn why_skipped(path: &Path) -> Option<String> {
     } else if path.iter().any(hidden) {
         Some("隐藏文件，不是报表".into())
     } else if matches!(ext.as_str(), "zip" | "rar" | "7z") {
-        Some("压缩包：请先解压，把其中的报表放进文件夹".into())
-    } else if matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "bmp" | "tif" | "tiff") {
-        Some("图片：无法从中读取数字，请向报送单位索取表格文件".into())
+        Some(ARCHIVE.into())
+    } else if matches!(
+        ext.as_str(),
+        "jpg" | "jpeg" | "png" | "bmp" | "tif" | "tiff" | "gif" | "webp" | "heic"
+    ) {
+        Some(PICTURE.into())
     } else if !EXTENSIONS.contains(&ext.as_str()) {
         Some("不是报表文件".into())
     } else {

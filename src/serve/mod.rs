@@ -157,11 +157,18 @@ impl Server {
     /// Listens on 127.0.0.1:`port` (0: a free port the system picks), with a new token and a new
     /// session folder. Session folders left by servers that did not stop cleanly are removed.
     pub fn bind(port: u16, limits: Limits) -> crate::Result<Server> {
-        let fail = |what: String| Error::new("", ErrorKind::Io(what));
+        let fail = |what: String| Error::new("", ErrorKind::Serve(what));
         let http = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
-            fail(format!(
-                "无法在 127.0.0.1:{port} 上启动服务（{e}），请换一个端口（--port）"
-            ))
+            match e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
+                Some(std::io::ErrorKind::AddrInUse) => Error::new("", ErrorKind::PortInUse(port)),
+                // Windows refuses ports it keeps for itself (Hyper-V's excluded ranges) this way.
+                Some(std::io::ErrorKind::PermissionDenied) => fail(format!(
+                    "端口 {port} 不能使用（被系统保留，或没有权限），请换一个端口，如 --port 8081，或不加 --port"
+                )),
+                _ => fail(format!(
+                    "无法在 127.0.0.1:{port} 上启动服务（{e}），请换一个端口（--port）"
+                )),
+            }
         })?;
         let port = http.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
         let mut bytes = [0u8; 32];

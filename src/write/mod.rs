@@ -79,6 +79,9 @@ where
 /// Why the finished file could not take the destination's name, and what to do.
 fn persist_message(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    if crate::platform::in_use(e) {
+        return crate::platform::IN_USE.into();
+    }
     match e.kind() {
         K::PermissionDenied => {
             format!("无法保存（{e}），文件可能正被 Excel 或 WPS 打开，或没有写入权限；请关闭该文件后再试")
