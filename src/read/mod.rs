@@ -72,7 +72,7 @@ impl InputKind {
             InputKind::Text => guard::text(bytes, limits).and_then(|()| text::read(bytes)),
             InputKind::Html => guard::html(bytes, limits).and_then(|()| html::read(bytes)),
             InputKind::Docx => guard::docx(bytes, limits).and_then(|()| docx::read(bytes)),
-            InputKind::Pdf => pdf::read(bytes),
+            InputKind::Pdf => pdf::read(bytes, limits),
         }
     }
 }
@@ -256,6 +256,19 @@ pub struct Limits {
     /// Word document, and sets the memory an xls or ods workbook may take while calamine reads it
     /// whole ([`Limits::memory_budget`]).
     pub max_cells: usize,
+    /// Most pages of one PDF (default 1,000; a report has fewer than 20). Checked before any page is
+    /// read.
+    pub max_pages: usize,
+    /// Most glyphs drawn on one PDF page (default 100,000; a dense page has a few thousand).
+    pub max_page_glyphs: usize,
+    /// Most glyphs drawn in one PDF, all pages together (default 1,000,000; a report has fewer than
+    /// 50,000).
+    pub max_glyphs: usize,
+    /// Most cells on one line of web-page text (default 1,000; a table row has about ten).
+    pub max_line_cells: usize,
+    /// Most cells in one web-page text file, all lines together (default 1,000,000; a report has
+    /// about 300).
+    pub max_text_cells: usize,
 }
 
 impl Default for Limits {
@@ -264,6 +277,11 @@ impl Default for Limits {
             max_file_bytes: crate::size::mib(100),
             max_unpacked_bytes: crate::size::mib(500),
             max_cells: 200_000,
+            max_pages: 1_000,
+            max_page_glyphs: 100_000,
+            max_glyphs: 1_000_000,
+            max_line_cells: 1_000,
+            max_text_cells: 1_000_000,
         }
     }
 }
