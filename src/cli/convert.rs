@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use nianbao::check::check;
 use nianbao::format::Format;
-use nianbao::read::{collect, read_path, Options};
+use nianbao::read::{collect_noting, read_path, Options};
 use nianbao::write::{csv::long_csv, html::report_html, json::report_json, md::report_md, save, xlsx::filled};
 
 /// 读取报告并转换格式。
@@ -81,7 +81,8 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(args: Args) -> nianbao::Result<ExitCode> {
-    let inputs = collect(&args.files)?;
+    let (inputs, passed) = collect_noting(&args.files)?;
+    super::passed_over(&passed);
     if inputs.len() > 1 && args.out_dir.is_none() {
         eprintln!("错误：一次转换多个文件时，请用 --out-dir 指定输出文件夹");
         return Ok(ExitCode::from(2));
