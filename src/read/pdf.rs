@@ -1599,7 +1599,7 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(matches!(read(b"%PDF-1.7\n"), Err(ErrorKind::PdfDamaged(_))));
-        assert!(read(b"%PDF-1.4 not a pdf at all").is_err());
+        assert!(matches!(read(b"%PDF-1.7\n", &Limits::default()), Err(ErrorKind::PdfDamaged(_))));
+        assert!(read(b"%PDF-1.4 not a pdf at all", &Limits::default()).is_err());
     }
 }
