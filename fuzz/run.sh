@@ -9,20 +9,25 @@ cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
 seconds=${FUZZ_SECONDS:-300}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(read_bytes read_published zip_parts roster)
+[ ${#targets[@]} -eq 0 ] && targets=(read_bytes read_published read_pdf read_docx zip_parts roster)
 ./seed.sh
 mkdir -p logs
 for t in "${targets[@]}"; do
   case $t in
     read_bytes) seeds=(../fixtures/workbooks ../fixtures/agency ../fixtures/broken ../fixtures/district ../fixtures/regressions) ;;
     read_published) seeds=(../fixtures/published ../fixtures/text-forms ../fixtures/regressions) ;;
+    read_pdf | read_docx) seeds=("seeds/$t") ;;
     *) seeds=() ;;
   esac
+  dict=()
+  [ "$t" = read_pdf ] && dict=(-dict=pdf.dict)
   mkdir -p "corpus/$t"
   existing=()
   for s in "${seeds[@]}"; do [ -d "$s" ] && existing+=("$s"); done
   echo "== $t: ${seconds}s" >&2
-  cargo fuzz run "$t" "corpus/$t" "${existing[@]}" -- \
+  # FUZZ_FLAGS: e.g. "-s none --release" (no AddressSanitizer: 10-100 times the executions).
+  # shellcheck disable=SC2086
+  nice -n 19 cargo fuzz run ${FUZZ_FLAGS:-} "$t" "corpus/$t" "${existing[@]}" -- "${dict[@]}" \
     -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=20 \
     -print_final_stats=1 2>&1 | tee "logs/$t.log" | grep -E "^#[0-9]+.*(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb|Test unit written" >&2 || true
 done

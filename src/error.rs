@@ -99,6 +99,9 @@ pub enum ErrorKind {
         /// Where the row is.
         at: String,
     },
+    /// An input is not a regular file (a named pipe, a device, a socket, a folder): never read.
+    #[error("不是普通文件（{0}），不读取")]
+    NotRegular(&'static str),
     /// An input is larger than the configured limit.
     #[error("{what}超过上限（{actual}，上限 {limit}）。如确需处理，请用 {option} 调高上限")]
     TooLarge {
@@ -242,6 +245,7 @@ impl Error {
             ErrorKind::Duplicate { .. } => "DUPLICATE",
             ErrorKind::Unplaced { .. } => "UNPLACED",
             ErrorKind::TooLarge { .. } => "TOO_LARGE",
+            ErrorKind::NotRegular(_) => "NOT_REGULAR",
             ErrorKind::Write(_) => "WRITE",
             ErrorKind::WouldOverwrite => "WOULD_OVERWRITE",
             ErrorKind::Mismatch(_) => "MISMATCH",

@@ -62,6 +62,16 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let double_click = cli.command.is_none();
+    // Stopped by Ctrl+C or SIGTERM (the `termination` feature of ctrlc), a command removes the
+    // temporary file it is writing before it exits, where it used to leave `.nianbao-*.tmp` beside
+    // its output; `serve` sets its own handler, which stops the server and removes its folder.
+    if !matches!(cli.command, None | Some(Command::Serve(_))) {
+        let _ = ctrlc::set_handler(|| {
+            nianbao::write::remove_pending();
+            eprintln!("已中断，未写完的临时文件已删除。");
+            std::process::exit(130);
+        });
+    }
     let result = match cli.command {
         None => cli::serve::run(cli::serve::Args::default()),
         Some(Command::Template(args)) => cli::template::run(args),

@@ -26,6 +26,21 @@ pub struct LimitArgs {
     /// 每个工作表的非空单元格数上限（网页标签数、文本行数、Word 单元格和段落数同此；xls/ods 读入内存按每格 1 KB 计）
     #[arg(long, default_value_t = 200_000, value_name = "N")]
     max_cells: usize,
+    /// 每个 PDF 的页数上限
+    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    max_pdf_pages: usize,
+    /// PDF 每页的字符数上限
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    max_page_glyphs: usize,
+    /// 每个 PDF 全部页面的字符数上限
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    max_glyphs: usize,
+    /// 网页文本每行的单元格数上限（按制表符和“|”分隔计）
+    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    max_line_cells: usize,
+    /// 每个网页文本文件的单元格总数上限
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    max_text_cells: usize,
 }
 
 impl LimitArgs {
@@ -35,6 +50,11 @@ impl LimitArgs {
             max_file_bytes: nianbao::size::mib(self.max_file_mb),
             max_unpacked_bytes: nianbao::size::mib(self.max_unpacked_mb),
             max_cells: self.max_cells,
+            max_pages: self.max_pdf_pages,
+            max_page_glyphs: self.max_page_glyphs,
+            max_glyphs: self.max_glyphs,
+            max_line_cells: self.max_line_cells,
+            max_text_cells: self.max_text_cells,
         }
     }
 }

@@ -826,9 +826,37 @@ fn markup(html: &[u8], most: usize) -> (usize, usize) {
 }
 
 /// Web-page text: the number of lines (each one a table cell or a paragraph), at most
-/// [`Limits::max_cells`].
+/// [`Limits::max_cells`]; the cells of one line (pieces between tabs and pipes), at most
+/// [`Limits::max_line_cells`]; and the cells of the whole text, at most [`Limits::max_text_cells`].
+/// Counted on the decoded text in one pass, before the reader splits any line: one line of
+/// `| 1 | 1 | …` 95 MB long made tens of millions of cells and took 4 GB.
 pub fn text(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
-    too_many("文本的行数", bytes.iter().filter(|&&b| b == b'\n').count(), limits)
+    too_many("文本的行数", bytes.iter().filter(|&&b| b == b'\n').count(), limits)?;
+    let Some(text) = super::text::decode(bytes) else {
+        return Ok(()); // the reader reports it
+    };
+    let mut total = 0usize;
+    for (i, line) in text.split('\n').enumerate() {
+        let cells = 1 + line.chars().filter(|c| matches!(c, '\t' | '|' | '｜')).count();
+        if cells > limits.max_line_cells {
+            return Err(ErrorKind::TooLarge {
+                what: "文本一行的单元格数",
+                actual: format!("第{}行超过 {} 个", i + 1, limits.max_line_cells),
+                limit: limits.max_line_cells.to_string(),
+                option: "--max-line-cells",
+            });
+        }
+        total += cells;
+        if total > limits.max_text_cells {
+            return Err(ErrorKind::TooLarge {
+                what: "文本的单元格总数",
+                actual: format!("超过 {} 个", limits.max_text_cells),
+                limit: limits.max_text_cells.to_string(),
+                option: "--max-text-cells",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Word documents: the table cells and paragraphs of `word/document.xml`, at most

@@ -72,7 +72,7 @@ impl InputKind {
             InputKind::Text => guard::text(bytes, limits).and_then(|()| text::read(bytes)),
             InputKind::Html => guard::html(bytes, limits).and_then(|()| html::read(bytes)),
             InputKind::Docx => guard::docx(bytes, limits).and_then(|()| docx::read(bytes)),
-            InputKind::Pdf => pdf::read(bytes),
+            InputKind::Pdf => pdf::read(bytes, limits),
         }
     }
 }
@@ -260,6 +260,19 @@ pub struct Limits {
     /// Word document, and sets the memory an xls or ods workbook may take while calamine reads it
     /// whole ([`Limits::memory_budget`]).
     pub max_cells: usize,
+    /// Most pages of one PDF (default 1,000; a report has fewer than 20). Checked before any page is
+    /// read.
+    pub max_pages: usize,
+    /// Most glyphs drawn on one PDF page (default 100,000; a dense page has a few thousand).
+    pub max_page_glyphs: usize,
+    /// Most glyphs drawn in one PDF, all pages together (default 1,000,000; a report has fewer than
+    /// 50,000).
+    pub max_glyphs: usize,
+    /// Most cells on one line of web-page text (default 1,000; a table row has about ten).
+    pub max_line_cells: usize,
+    /// Most cells in one web-page text file, all lines together (default 1,000,000; a report has
+    /// about 300).
+    pub max_text_cells: usize,
 }
 
 impl Default for Limits {
@@ -268,6 +281,11 @@ impl Default for Limits {
             max_file_bytes: crate::size::mib(100),
             max_unpacked_bytes: crate::size::mib(500),
             max_cells: 200_000,
+            max_pages: 1_000,
+            max_page_glyphs: 100_000,
+            max_glyphs: 1_000_000,
+            max_line_cells: 1_000,
+            max_text_cells: 1_000_000,
         }
     }
 }
@@ -315,20 +333,83 @@ impl Limits {
 /// ```
 pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Report> {
     let path = path.as_ref();
+    let bytes = read_input(path, options.limits.max_file_bytes).map_err(|k| Error::new(path, k))?;
+    read_bytes(&bytes, path, options)
+}
+
+/// The bytes of an input file, never more than `limit` plus one byte whatever it is: a regular file
+/// only (a named pipe, a device, a socket or a folder is refused with the reason before it is
+/// opened: `/dev/zero` was read for ever, a pipe waited for ever), its size checked before and while
+/// it is read (a file growing while read is cut at `limit + 1` bytes and refused).
+///
+/// ```
+/// use nianbao::read::read_input;
+/// # #[cfg(unix)]
+/// assert_eq!(read_input(std::path::Path::new("/dev/zero"), 100).unwrap_err().to_string(),
+///            "不是普通文件（字符设备），不读取");
+/// ```
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, ErrorKind> {
+    use std::io::Read;
     let io = |e: std::io::Error| {
         // A link (shortcut) whose file was moved or deleted: "文件不存在" would contradict the
         // name the user sees in the folder.
-        let why = if e.kind() == std::io::ErrorKind::NotFound && path.is_symlink() {
-            "这是一个链接（快捷方式），它指向的文件不存在或已被移走".to_string()
+        if e.kind() == std::io::ErrorKind::NotFound && path.is_symlink() {
+            ErrorKind::Io("这是一个链接（快捷方式），它指向的文件不存在或已被移走".to_string())
         } else {
-            io_message(&e)
-        };
-        Error::new(path, ErrorKind::Io(why))
+            ErrorKind::Io(io_message(&e))
+        }
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    options.limits.check_file(size).map_err(|k| Error::new(path, k))?;
-    let bytes = std::fs::read(path).map_err(io)?;
-    read_bytes(&bytes, path, options)
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if let Some(what) = not_regular(&meta.file_type()) {
+        return Err(ErrorKind::NotRegular(what));
+    }
+    let too_large = |actual: String| ErrorKind::TooLarge {
+        what: "文件大小",
+        actual,
+        limit: crate::size::mib_text(limit),
+        option: "--max-file-mb",
+    };
+    if meta.len() > limit {
+        return Err(too_large(crate::size::mib_text(meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The file opened may not be the one measured (replaced in between): measured again.
+    if let Some(what) = file.metadata().ok().and_then(|m| not_regular(&m.file_type())) {
+        return Err(ErrorKind::NotRegular(what));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize + 1);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(format!("超过 {}", crate::size::mib_text(limit))));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is (`命名管道（FIFO）`), or `None` for a regular file.
+pub fn not_regular(t: &std::fs::FileType) -> Option<&'static str> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("文件夹");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("命名管道（FIFO）");
+        }
+        if t.is_char_device() {
+            return Some("字符设备");
+        }
+        if t.is_block_device() {
+            return Some("块设备");
+        }
+        if t.is_socket() {
+            return Some("套接字");
+        }
+    }
+    Some("特殊文件")
 }
 
 /// Reads an input already in memory; `path` names it in messages and may carry agency and year.
@@ -570,11 +651,25 @@ pub fn collect_noting(paths: &[std::path::PathBuf]) -> Result<(Vec<std::path::Pa
                         }
                     },
                 };
+                let inside = entry.path().strip_prefix(p).unwrap_or(entry.path());
                 if entry.file_type().is_file() {
-                    match why_skipped(entry.path().strip_prefix(p).unwrap_or(entry.path())) {
+                    match why_skipped(inside) {
                         None => out.push(entry.path().to_path_buf()),
                         Some(why) => passed.push((entry.path().to_path_buf(), why)),
                     }
+                } else if entry.file_type().is_dir() {
+                    // A folder named like a report (`区财政局.xlsx`): said, so that a return
+                    // expected under that name is not looked for in vain; its files are walked.
+                    if entry.depth() > 0 && why_skipped(inside).is_none() {
+                        passed.push((
+                            entry.path().to_path_buf(),
+                            "这是一个文件夹，不是文件（其中的文件照常查找）".into(),
+                        ));
+                    }
+                } else if let Some(what) = not_regular(&entry.file_type()) {
+                    // A named pipe, a device or a socket (or a link to one) is never read: a pipe
+                    // would be waited on for ever, a device read without end.
+                    passed.push((entry.path().to_path_buf(), format!("不是普通文件（{what}），不读取")));
                 }
             }
         } else if p.exists() {

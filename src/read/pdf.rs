@@ -34,19 +34,24 @@ use hayro_interpret::{
 };
 
 use super::grid::{continuation, is_continuation_caption, is_wide, repeated_header_rows};
-use super::{Document, Grid, GridCell};
+use super::{Document, Grid, GridCell, Limits};
 use crate::error::ErrorKind;
 use crate::label::{normalize, split_numbering};
 use crate::model::{Location, PlaceKind};
 
 /// Reads a PDF into one grid per table (tables broken across pages joined) and the paragraphs
-/// around them. A panic while reading (the PDF library never panicked on a thousand damaged files,
-/// but a PDF can be anything) is caught and reported as a damaged file.
-pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
+/// around them, within the PDF budgets of `limits` (pages, glyphs per page and per document). A
+/// panic while reading (the PDF library never panicked on a thousand damaged files, but a PDF can be
+/// anything) is caught and reported as a damaged file.
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ErrorKind> {
     let data = bytes.to_vec();
-    match catch_unwind(AssertUnwindSafe(move || read_document(data))) {
+    let limits = *limits;
+    match catch_unwind(AssertUnwindSafe(move || read_document(data, &limits))) {
         Ok(result) => result,
         Err(panic) => {
+            if let Some(OverBudget(kind)) = panic.downcast_ref::<OverBudget>() {
+                return Err(kind.clone());
+            }
             let why = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -57,8 +62,8 @@ pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
     }
 }
 
-fn read_document(data: Vec<u8>) -> Result<Document, ErrorKind> {
-    let pages = interpret_pages(data)?;
+fn read_document(data: Vec<u8>, limits: &Limits) -> Result<Document, ErrorKind> {
+    let pages = interpret_pages(data, limits)?;
     if pages.is_empty() {
         return Err(ErrorKind::NoPages);
     }
@@ -128,13 +133,16 @@ fn strip_running_text(mut pages: Vec<PageContent>) -> (Vec<PageContent>, Option<
         .map(|p| {
             let band = |c: &Ch| c.cy() < p.height * MARGIN_BAND || c.cy() > p.height * (1.0 - MARGIN_BAND);
             let picked: Vec<&Ch> = p.chars.iter().filter(|c| c.size < small && band(c)).collect();
+            // Each glyph's index by its address: looking each one up in the page was quadratic.
+            let index: HashMap<*const Ch, usize> =
+                p.chars.iter().enumerate().map(|(k, c)| (c as *const Ch, k)).collect();
             group_lines(picked)
                 .iter()
                 .map(|l| {
                     let idx = l
                         .chars
                         .iter()
-                        .filter_map(|c| p.chars.iter().position(|x| std::ptr::eq(x, *c)))
+                        .filter_map(|c| index.get(&(*c as *const Ch)).copied())
                         .collect();
                     (l.text(), (l.y0 + l.y1) / 2.0, idx)
                 })
@@ -260,7 +268,7 @@ struct PageContent {
 }
 
 /// Runs the interpreter over every page, keeping glyphs, rules and images.
-fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
+fn interpret_pages(data: Vec<u8>, limits: &Limits) -> Result<Vec<PageContent>, ErrorKind> {
     // A PDF ends with %%EOF; without it the file was cut short (an interrupted download) and
     // whatever pages survive may lack tables or rows.
     if !data[data.len().saturating_sub(4096)..]
@@ -279,19 +287,44 @@ fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
         LoadPdfError::Decryption(DecryptionError::InvalidEncryption) => ErrorKind::PdfDamaged("加密信息无效".into()),
         LoadPdfError::Invalid => ErrorKind::PdfDamaged("不是完整的 PDF 结构".into()),
     })?;
+    let pages = pdf.pages();
+    if pages.len() > limits.max_pages {
+        return Err(ErrorKind::TooLarge {
+            what: "PDF 的页数",
+            actual: format!("{} 页", pages.len()),
+            limit: limits.max_pages.to_string(),
+            option: "--max-pdf-pages",
+        });
+    }
     let settings = InterpreterSettings::default();
     let cache = InterpreterCache::new();
-    let mut out = Vec::with_capacity(pdf.pages().len());
-    for page in pdf.pages().iter() {
+    let mut out = Vec::with_capacity(pages.len());
+    let mut left = limits.max_glyphs;
+    for (i, page) in pages.iter().enumerate() {
+        let page_no = i + 1;
+        // The interpreter gathers all glyphs of one text-showing operator before it hands them to
+        // the device (some 150 bytes each): a single `Tj` of 5·10⁷ glyphs took 6 GB before the
+        // device saw one. Such an operator is refused before the page is interpreted.
+        let longest = longest_text(page);
+        if longest / 4 > limits.max_page_glyphs {
+            return Err(glyphs_over(page_no, limits, false));
+        }
         let transform = Affine::new(page.initial_transform(true).as_coeffs());
         let (w, h) = page.render_dimensions();
         let bbox = Rect::new(0.0, 0.0, w as f64, h as f64);
         let mut ctx = Context::new(transform, bbox, &cache, pdf.xref(), settings.clone());
         let mut dev = Collector {
             clips: vec![bbox],
+            budget: Budget {
+                page: limits.max_page_glyphs,
+                document: left,
+                page_no,
+                limits: *limits,
+            },
             ..Collector::default()
         };
         interpret_page(page, &mut ctx, &mut dev);
+        left -= dev.budget.drawn(limits);
         out.push(PageContent {
             chars: dedup_chars(dev.chars),
             rules: dev.rules,
@@ -301,6 +334,151 @@ fn interpret_pages(data: Vec<u8>) -> Result<Vec<PageContent>, ErrorKind> {
         });
     }
     Ok(out)
+}
+
+/// A budget refusal, carried out of the interpreter as a panic payload (the interpreter cannot be
+/// told to stop) and turned back into the error by [`read`].
+struct OverBudget(ErrorKind);
+
+/// The refusal of a page with more glyphs than `--max-page-glyphs`, or of a document with more than
+/// `--max-glyphs` (`document`).
+fn glyphs_over(page_no: usize, limits: &Limits, document: bool) -> ErrorKind {
+    if document {
+        ErrorKind::TooLarge {
+            what: "PDF 全部页面的字符数",
+            actual: format!("读到第{page_no}页时已超过 {} 个", limits.max_glyphs),
+            limit: limits.max_glyphs.to_string(),
+            option: "--max-glyphs",
+        }
+    } else {
+        ErrorKind::TooLarge {
+            what: "PDF 一页的字符数",
+            actual: format!("第{page_no}页超过 {} 个", limits.max_page_glyphs),
+            limit: limits.max_page_glyphs.to_string(),
+            option: "--max-page-glyphs",
+        }
+    }
+}
+
+/// The glyphs one page may still draw, on the page and in the document.
+#[derive(Default)]
+struct Budget {
+    /// Glyphs left on this page.
+    page: usize,
+    /// Glyphs left in the document.
+    document: usize,
+    /// The page's number, for the message.
+    page_no: usize,
+    limits: Limits,
+}
+
+impl Budget {
+    /// Takes `n` glyphs; over either budget, the interpretation stops (see [`OverBudget`]).
+    fn take(&mut self, n: usize) {
+        if n > self.page {
+            std::panic::panic_any(OverBudget(glyphs_over(self.page_no, &self.limits, false)));
+        }
+        if n > self.document {
+            std::panic::panic_any(OverBudget(glyphs_over(self.page_no, &self.limits, true)));
+        }
+        self.page -= n;
+        self.document -= n;
+    }
+
+    /// The glyphs taken on this page.
+    fn drawn(&self, limits: &Limits) -> usize {
+        limits.max_page_glyphs - self.page
+    }
+}
+
+/// The most bytes one text-showing operator (`Tj`, `TJ`, `'`, `"`) of a page shows, in its content
+/// and in the forms it draws (each form once, nested ones too) and the appearances of its
+/// annotations. A glyph takes one to four bytes, so a quarter of it is the fewest glyphs it draws.
+fn longest_text(page: &hayro_interpret::hayro_syntax::page::Page<'_>) -> usize {
+    use hayro_interpret::hayro_syntax::object::dict::keys::{ANNOTS, AP, N};
+    use hayro_interpret::hayro_syntax::object::{Array, Dict, Stream};
+    let mut seen = HashSet::new();
+    let mut longest = page
+        .page_stream()
+        .map_or(0, |data| longest_in(data, page.resources(), &mut seen, 0));
+    if let Some(annots) = page.raw().get::<Array<'_>>(ANNOTS) {
+        for annot in annots.iter::<Dict<'_>>() {
+            let Some(ap) = annot.get::<Dict<'_>>(AP) else { continue };
+            let streams: Vec<Stream<'_>> = match ap.get::<Stream<'_>>(N) {
+                Some(s) => vec![s],
+                None => ap
+                    .get::<Dict<'_>>(N)
+                    .map(|d| d.keys().filter_map(|k| d.get::<Stream<'_>>(k.clone())).collect())
+                    .unwrap_or_default(),
+            };
+            for s in streams {
+                longest = longest.max(longest_in_form(&s, page.resources(), &mut seen, 0));
+            }
+        }
+    }
+    longest
+}
+
+/// Forms drawn inside forms deeper than this are not looked into (nor drawn by the interpreter,
+/// which stops nesting well before).
+const FORM_DEPTH: usize = 16;
+
+/// [`longest_text`] of one content stream.
+fn longest_in(
+    data: &[u8],
+    resources: &hayro_interpret::hayro_syntax::page::Resources<'_>,
+    seen: &mut HashSet<hayro_interpret::hayro_syntax::object::ObjectIdentifier>,
+    depth: usize,
+) -> usize {
+    use hayro_interpret::hayro_syntax::content::ops::TypedInstruction as Op;
+    use hayro_interpret::hayro_syntax::content::TypedIter;
+    use hayro_interpret::hayro_syntax::object::Object;
+    let mut longest = 0usize;
+    let mut ops = TypedIter::new(data);
+    while let Some(op) = ops.next() {
+        let n = match op {
+            Op::ShowText(t) => t.0.as_bytes().len(),
+            Op::NextLineAndShowText(t) => t.0.as_bytes().len(),
+            Op::ShowTextWithParameters(t) => t.2.as_bytes().len(),
+            Op::ShowTexts(a) => {
+                a.0.iter::<Object<'_>>()
+                    .map(|o| o.into_string().map_or(0, |s| s.as_bytes().len()))
+                    .sum()
+            }
+            Op::XObject(x) if depth < FORM_DEPTH => match resources.get_x_object(x.0) {
+                Some(form) => longest_in_form(&form, resources, seen, depth + 1),
+                None => 0,
+            },
+            _ => 0,
+        };
+        longest = longest.max(n);
+    }
+    longest
+}
+
+/// [`longest_text`] of a form XObject (or an annotation's appearance), once per object.
+fn longest_in_form(
+    form: &hayro_interpret::hayro_syntax::object::Stream<'_>,
+    parent: &hayro_interpret::hayro_syntax::page::Resources<'_>,
+    seen: &mut HashSet<hayro_interpret::hayro_syntax::object::ObjectIdentifier>,
+    depth: usize,
+) -> usize {
+    use hayro_interpret::hayro_syntax::object::dict::keys::{RESOURCES, SUBTYPE};
+    use hayro_interpret::hayro_syntax::object::{Dict, Name};
+    use hayro_interpret::hayro_syntax::page::Resources;
+    if !seen.insert(form.obj_id()) {
+        return 0;
+    }
+    if form
+        .dict()
+        .get::<Name<'_>>(SUBTYPE)
+        .is_some_and(|n| n.as_ref() == b"Image")
+    {
+        return 0;
+    }
+    let Ok(data) = form.decoded() else { return 0 };
+    let own = form.dict().get::<Dict<'_>>(RESOURCES).map(Resources::new);
+    longest_in(&data, own.as_ref().unwrap_or(parent), seen, depth)
 }
 
 /// Bold text drawn twice (fill, then stroke) or overprinted: one glyph per text and place.
@@ -314,6 +492,8 @@ fn dedup_chars(mut v: Vec<Ch>) -> Vec<Ch> {
 #[derive(Default)]
 struct Collector {
     chars: Vec<Ch>,
+    /// The glyphs still allowed; every glyph handed to the device counts, kept or not.
+    budget: Budget,
     rules: Vec<Rule>,
     images: u32,
     /// The clip in force: the page, then after each clip pushed the bounding box of the clip paths
@@ -443,6 +623,7 @@ impl<'a> Device<'a> for Collector {
 
     /// Invisible text (render mode 3, an OCR layer) is kept: it is the text of the page.
     fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
+        self.budget.take(run.glyphs().len());
         for g in run.glyphs() {
             let s: String = match g.as_unicode() {
                 Some(BfString::Char(c)) => unify_radical(c).to_string(),
@@ -1418,7 +1599,10 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(matches!(read(b"%PDF-1.7\n"), Err(ErrorKind::PdfDamaged(_))));
-        assert!(read(b"%PDF-1.4 not a pdf at all").is_err());
+        assert!(matches!(
+            read(b"%PDF-1.7\n", &Limits::default()),
+            Err(ErrorKind::PdfDamaged(_))
+        ));
+        assert!(read(b"%PDF-1.4 not a pdf at all", &Limits::default()).is_err());
     }
 }

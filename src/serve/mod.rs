@@ -40,6 +40,25 @@ const PAGE: &str = include_str!("page/index.html");
 const CSS: &str = include_str!("page/page.css");
 const JS: &str = include_str!("page/page.js");
 
+/// How long a connection may send nothing (headers or body) or take nothing of an answer: a
+/// connection held half-open kept a thread for ever.
+const IDLE: Duration = Duration::from_secs(20);
+
+/// Sets [`IDLE`] as the read and write timeout of the listening socket, which the connections it
+/// accepts inherit on Linux (tiny_http sets none and answers a read that times out with 408).
+/// Through a second handle of the same socket, as the standard library sets timeouts on streams
+/// only. Where the system does not pass them on, nothing changes.
+fn idle_timeout(listener: &std::net::TcpListener) {
+    #[cfg(unix)]
+    if let Ok(clone) = listener.try_clone() {
+        let socket = std::net::TcpStream::from(std::os::fd::OwnedFd::from(clone));
+        let _ = socket.set_read_timeout(Some(IDLE));
+        let _ = socket.set_write_timeout(Some(IDLE));
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
+}
+
 /// Requests handled at once; more are answered 503 at once.
 const MAX_ACTIVE: usize = 64;
 /// The largest JSON body the API takes (the upload plan of thousands of files fits).
@@ -158,17 +177,21 @@ impl Server {
     /// session folder. Session folders left by servers that did not stop cleanly are removed.
     pub fn bind(port: u16, limits: Limits) -> crate::Result<Server> {
         let fail = |what: String| Error::new("", ErrorKind::Serve(what));
-        let http = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
-            match e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
-                Some(std::io::ErrorKind::AddrInUse) => Error::new("", ErrorKind::PortInUse(port)),
-                // Windows refuses ports it keeps for itself (Hyper-V's excluded ranges) this way.
-                Some(std::io::ErrorKind::PermissionDenied) => fail(format!(
-                    "端口 {port} 不能使用（被系统保留，或没有权限），请换一个端口，如 --port 8081，或不加 --port"
-                )),
-                _ => fail(format!(
-                    "无法在 127.0.0.1:{port} 上启动服务（{e}），请换一个端口（--port）"
-                )),
-            }
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => Error::new("", ErrorKind::PortInUse(port)),
+            // Windows refuses ports it keeps for itself (Hyper-V's excluded ranges) this way.
+            std::io::ErrorKind::PermissionDenied => fail(format!(
+                "端口 {port} 不能使用（被系统保留，或没有权限），请换一个端口，如 --port 8081，或不加 --port"
+            )),
+            _ => fail(format!(
+                "无法在 127.0.0.1:{port} 上启动服务（{e}），请换一个端口（--port）"
+            )),
+        })?;
+        idle_timeout(&listener);
+        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| {
+            fail(format!(
+                "无法在 127.0.0.1:{port} 上启动服务（{e}），请换一个端口（--port）"
+            ))
         })?;
         let port = http.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
         let mut bytes = [0u8; 32];

@@ -57,11 +57,13 @@ where
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| fail(format!("无法创建文件夹“{}”（{e}）", dir.display())))?;
+    remove_stale_temporaries(&dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".nianbao-")
+        .prefix(&temporary_prefix(path))
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(|e| fail(format!("无法在“{}”中创建临时文件（{e}）", dir.display())))?;
+    let _pending = Pending::new(tmp.path());
     // A temporary file is private (0600) on Unix; the output should have the usual permissions.
     #[cfg(unix)]
     {
@@ -74,6 +76,79 @@ where
         .map_err(|e| fail(format!("写入失败（{e}），磁盘可能已满")))?;
     tmp.persist(path).map_err(|e| fail(persist_message(&e.error)))?;
     Ok(())
+}
+
+/// The temporary files being written now, for [`remove_pending`] on Ctrl+C or SIGTERM.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file named in [`PENDING`] while it lives.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn new(path: &Path) -> Pending {
+        if let Ok(mut p) = PENDING.lock() {
+            p.push(path.to_path_buf());
+        }
+        Pending(path.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Ok(mut p) = PENDING.lock() {
+            p.retain(|q| q != &self.0);
+        }
+    }
+}
+
+/// Removes the temporary files [`save`] and [`save_with`] are writing now. The command line calls
+/// it when stopped by Ctrl+C or SIGTERM, so that an interrupted `merge` leaves nothing beside its
+/// output (the previous output is untouched: it is only ever replaced by a rename).
+pub fn remove_pending() {
+    // Called from a signal-handling thread while a writer may hold the lock: never wait for it.
+    if let Ok(p) = PENDING.try_lock() {
+        for path in p.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The start of a temporary file's name, saying what it is: `.nianbao-未完成-汇总.xlsx-`, the
+/// output's name cut to 40 characters. A run killed outright (`kill -9`, power cut) leaves at most
+/// this one file, which the next save into the folder removes once it is a day old.
+fn temporary_prefix(path: &Path) -> String {
+    let name: String = path
+        .file_name()
+        .map(|n| n.to_string_lossy().chars().take(40).collect())
+        .unwrap_or_default();
+    format!("{TEMP_PREFIX}未完成-{name}-")
+}
+
+/// How every temporary file of an output starts (and `.tmp` how it ends).
+const TEMP_PREFIX: &str = ".nianbao-";
+
+/// Removes `.nianbao-*.tmp` files older than a day from `dir`: left by a run that was killed
+/// (no save takes a day, so none of them is being written). Errors are ignored.
+pub fn remove_stale_temporaries(dir: &Path) {
+    const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > DAY);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Why the finished file could not take the destination's name, and what to do.
@@ -153,6 +228,11 @@ pub fn unique_file_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<St
 /// assert_eq!(safe_file_name("  某局.  "), "某局");
 /// assert_eq!(safe_file_name("con.xlsx"), "_con.xlsx");
 /// assert_eq!(safe_file_name(".."), "未命名");
+/// // A long name is kept whole up to 200 bytes; beyond, its stem is cut and its extension kept.
+/// let long = format!("{}.xls", "某".repeat(61));
+/// assert_eq!(safe_file_name(&long), long);
+/// let longer = safe_file_name(&format!("{}.xlsx", "某".repeat(100)));
+/// assert!(longer.ends_with("某.xlsx") && longer.len() <= 200);
 /// ```
 pub fn safe_file_name(name: &str) -> String {
     let clean: String = name
@@ -166,8 +246,7 @@ pub fn safe_file_name(name: &str) -> String {
             }
         })
         .collect();
-    // File systems allow 255 bytes a name: a long agency name keeps its first 60 characters.
-    let clean: String = clean.chars().take(60).collect();
+    let clean = fit_name(&clean);
     let clean = clean.trim_end_matches(['.', ' ']);
     let upper = clean.to_uppercase();
     let stem = upper.split('.').next().unwrap_or_default();
@@ -179,6 +258,33 @@ pub fn safe_file_name(name: &str) -> String {
         "" => "未命名".to_string(),
         _ if device => format!("_{clean}"),
         _ => clean.to_string(),
+    }
+}
+
+/// The bytes a name made by [`safe_file_name`] may take: file systems allow 255 a name (Windows 255
+/// UTF-16 units), and room is left for what is added to it (`-2025年度年报模板.xlsx`, `（2）`).
+const NAME_BYTES: usize = 200;
+
+/// A name cut to [`NAME_BYTES`] at a character boundary, its extension (up to 10 letters or
+/// digits after the last dot) kept: a long upload name is never cut into another kind of file.
+fn fit_name(name: &str) -> String {
+    if name.len() <= NAME_BYTES {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !ext.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            (stem, Some(ext))
+        }
+        _ => (name, None),
+    };
+    let room = NAME_BYTES - ext.map_or(0, |e| e.len() + 1);
+    let mut cut = room.min(stem.len());
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    match ext {
+        Some(ext) => format!("{}.{ext}", &stem[..cut]),
+        None => stem[..cut].to_string(),
     }
 }
 

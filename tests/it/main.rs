@@ -14,6 +14,7 @@ mod docpdf;
 mod errors;
 mod faults;
 mod format_spec;
+mod hardening;
 mod identity;
 mod limits;
 mod merge;
