@@ -16,6 +16,7 @@ mod faults;
 mod format_spec;
 mod hardening;
 mod identity;
+mod indicators;
 mod limits;
 mod merge;
 mod messages;

@@ -36,7 +36,7 @@ fn merge_cli(dir: &Path, out: &Path, args: &[&std::ffi::OsStr]) -> std::process:
         .unwrap()
 }
 
-fn copy_with_times() -> tempfile::TempDir {
+pub(crate) fn copy_with_times() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let exp = expected();
     for entry in walkdir::WalkDir::new(district()) {
