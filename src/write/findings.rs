@@ -147,6 +147,16 @@ pub fn write_findings_sheet(
         let severity_name = severity.map_or("无", Severity::name);
         ws.write_string_with_format(row, 6, severity_name, &style(Role::Group, severity))?;
         ws.write_string_with_format(row, 7, &line.message, &marked)?;
+        // Wrapped cells: the row as tall as its longest text needs.
+        let lines = (0..)
+            .zip(texts)
+            .chain([(7, line.message.as_str())])
+            .map(|(c, text)| super::xlsx::text_lines(text, COLUMNS[c].1))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(row, 13.5 * f64::from(lines) + 2.0)?;
+        }
     }
     let last = COLUMNS.len() as u16 - 1;
     ws.autofilter(0, 0, row.max(1), last)?;

@@ -140,6 +140,15 @@ fn write_headers(
 ) -> std::result::Result<(), XlsxError> {
     let first = lead.len() as u16;
     let heads: Vec<(String, String)> = format.cells().iter().map(CellDef::headers).collect();
+    // Header rows as tall as their longest wrapped name (at most five lines), set
+    // before the rows are written: a constant-memory sheet forgets a row once written.
+    for (row, texts) in [
+        (0, heads.iter().map(|h| h.0.as_str()).collect::<Vec<_>>()),
+        (1, heads.iter().map(|h| h.1.as_str()).collect()),
+    ] {
+        let lines = texts.iter().map(|t| super::xlsx::text_lines(t, 9.0)).max().unwrap_or(1);
+        ws.set_row_height(row, 13.5 * f64::from(lines.min(5)) + 2.0)?;
+    }
     for (c, (name, width)) in lead.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
         ws.write_string_with_format(0, c as u16, *name, &styles.header)?;
@@ -499,11 +508,12 @@ fn indicators_sheet(
     row += 1;
     ws.write_blank(row, 0, &styles.text)?;
     ws.write_string_with_format(row, 1, "各单位简单平均", &styles.text)?;
+    let tenths = styles.number.clone().set_num_format("0.0");
     for (k, ind) in INDICATORS.iter().enumerate() {
         let style = if ind.measure == Measure::Rate {
             &percent
         } else {
-            &styles.number
+            &tenths
         };
         match board.mean[k] {
             Some(v) => ws.write_number_with_format(row, columns[k], v, style)?,
@@ -595,21 +605,40 @@ fn indicators_sheet(
     }
     ws.write_string_with_format(row, 0, "指标说明", &title)?;
     row += 1;
-    for (c, head) in [
-        (1, "指标"),
-        (5, "计算方法"),
-        (9, "分子（单元格代码）"),
-        (13, "分母（单元格代码）"),
-    ] {
-        ws.write_string_with_format(row, c, head, &styles.header)?;
+    // Each text merged over the indicator columns it sits under, wrapped, its row as tall as it
+    // needs.
+    let wrap = styles.text.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let spans = [(2u16, 9u16), (10, 15), (16, small_col)];
+    let width = |(a, b): (u16, u16)| -> f64 {
+        (a..=b)
+            .map(|c| match c {
+                _ if c == small_col => 24.0,
+                _ => match columns.iter().position(|&x| x == c) {
+                    Some(k) if INDICATORS[k].measure == Measure::Count => 9.0,
+                    Some(_) => 8.0,
+                    None => 5.0,
+                },
+            })
+            .sum()
+    };
+    ws.write_string_with_format(row, 1, "指标", &styles.header)?;
+    for (span, head) in spans
+        .iter()
+        .zip(["计算方法", "分子（单元格代码）", "分母（单元格代码）"])
+    {
+        ws.merge_range(row, span.0, row, span.1, head, &styles.header)?;
     }
     row += 1;
     for ind in INDICATORS {
         let (numerator, denominator) = ind.terms(total.format);
-        ws.write_string_with_format(row, 1, ind.name, &styles.text)?;
-        ws.write_string_with_format(row, 5, ind.words, &plain)?;
-        ws.write_string_with_format(row, 9, numerator, &plain)?;
-        ws.write_string_with_format(row, 13, denominator, &plain)?;
+        ws.write_string_with_format(row, 1, ind.name, &wrap)?;
+        let texts = [ind.words, numerator.as_str(), denominator.as_str()];
+        let mut lines = 1;
+        for (span, text) in spans.iter().zip(texts) {
+            ws.merge_range(row, span.0, row, span.1, text, &wrap)?;
+            lines = lines.max(super::xlsx::text_lines(text, width(*span)));
+        }
+        ws.set_row_height(row, 13.5 * f64::from(lines) + 2.0)?;
         row += 1;
     }
     ws.set_freeze_panes(h2 + 1, 2)?;
@@ -620,7 +649,7 @@ fn indicators_sheet(
 
 /// A4 print set-up of a summary sheet: `rows` and `cols` repeated on every page, landscape, fit
 /// one page wide unless the sheet is one of those too wide to read at that size (`fit` false:
-/// printed at full size over several pages across, the agency column repeated); the district and
+/// printed at 70 % over several pages across, the agency column repeated); the district and
 /// year in the header.
 fn print_setup(
     ws: &mut Worksheet,
@@ -636,6 +665,11 @@ fn print_setup(
         total.year.map(|y| format!("{y}年度")).unwrap_or_default()
     );
     super::xlsx::page(ws, true, fit.then_some((1, 0)), &header);
+    if !fit {
+        // 207 columns cannot be read at one page's width; at 70 % a page takes some fifteen of
+        // them beside the repeated agency column, in a 7-point font that still reads.
+        ws.set_print_scale(70);
+    }
     if let Some((first, last)) = rows {
         ws.set_repeat_rows(first, last)?;
     }
@@ -647,7 +681,7 @@ fn print_setup(
 
 /// Height in pixels a bar takes in the per-agency chart, so every agency is labelled however many
 /// there are.
-const BAR_PIXELS: u32 = 18;
+const BAR_PIXELS: u32 = 20;
 
 /// 图表: applications received by every counted agency (the most first; the chart grows with the
 /// number of agencies, never cut to a top few), how the district's applications were handled
@@ -701,9 +735,14 @@ fn charts(
                 .set_font(&small_font),
         );
     bar.legend().set_hidden();
-    bar.x_axis().set_reverse().set_font(&small_font);
+    // In a bar chart the y axis holds the categories: the first agency on top, every name shown.
+    bar.y_axis().set_reverse().set_font(&small_font);
+    bar.x_axis().set_font(&small_font);
     bar.set_width(640).set_height(120 + BAR_PIXELS * last);
-    ws.insert_chart(0, 3, &bar)?;
+    // The pie (and last year's column chart) first, the bar chart below them: one chart wide, the
+    // sheet prints at a size where each agency's bar keeps its name.
+    let bar_top = if pairs.is_some() { 40 } else { 20 };
+    ws.insert_chart(bar_top, 4, &bar)?;
     // The outcome table below the bar chart's data.
     let base = last + 3;
     ws.write_string_with_format(base, 0, "办理结果", &styles.header)?;
@@ -729,8 +768,8 @@ fn charts(
                 .show_leader_lines()
                 .set_separator('\n'),
         );
-    pie.set_width(560).set_height(380);
-    ws.insert_chart(0, 14, &pie)?;
+    pie.set_width(640).set_height(380);
+    ws.insert_chart(0, 4, &pie)?;
     let Some(pairs) = pairs else {
         return Ok(());
     };
@@ -779,8 +818,8 @@ fn charts(
                     .set_font(&small_font),
             );
     }
-    column.set_width(560).set_height(340);
-    ws.insert_chart(20, 14, &column)?;
+    column.set_width(640).set_height(340);
+    ws.insert_chart(20, 4, &column)?;
     Ok(())
 }
 

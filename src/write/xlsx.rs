@@ -399,6 +399,23 @@ pub fn define_names(wb: &mut Workbook, placed: &Placed) -> Result<(), XlsxError>
     Ok(())
 }
 
+/// How many lines `text` takes in a wrapped cell `width` characters wide (a Chinese character is
+/// two), for the row height a spreadsheet would find by itself but does not store: LibreOffice and
+/// WPS draw wrapped text over the next rows when a row keeps the default height.
+///
+/// ```ignore
+/// assert_eq!(text_lines("说明", 10.0), 1);
+/// ```
+pub(crate) fn text_lines(text: &str, width: f64) -> u32 {
+    let per_line = (width * 0.95).max(2.0);
+    text.split('\n')
+        .map(|line| {
+            let units: f64 = line.chars().map(|c| if c.is_ascii() { 1.0 } else { 2.0 }).sum();
+            (units / per_line).ceil().max(1.0) as u32
+        })
+        .sum()
+}
+
 /// A4 printing: landscape or portrait, `fit` pages wide and tall (0 tall: as many as it takes;
 /// `None`: at full size), centred; `header` (who and which year) at the top left and the sheet's
 /// name at the right, page numbers in the footer.
