@@ -33,6 +33,9 @@ pub struct Args {
     /// 另存校验结果工作簿（问题清单，以及每个单位一张表、有问题的单元格标红并附说明），可发回各单位
     #[arg(long, value_name = "XLSX")]
     report: Option<PathBuf>,
+    /// 为每个有错误或警告的单位另存一份可发回的校验结果（“单位-年度-校验结果.xlsx”），以及退回清单.xlsx，放在这个文件夹中
+    #[arg(long, value_name = "文件夹")]
+    report_dir: Option<PathBuf>,
     #[command(flatten)]
     limits: super::LimitArgs,
 }
@@ -63,17 +66,30 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     for e in &previous.unreadable {
         eprintln!("警告：{e}（上一年度的报告，未用于核对上年结转）");
     }
-    let keep = args.report.is_some();
+    if let Some(dir) = &args.report_dir {
+        if dir.exists() && !dir.is_dir() {
+            return Err(nianbao::Error::new(
+                dir,
+                nianbao::ErrorKind::Write("--report-dir 应是一个文件夹（不存在时会新建），这里是一个文件".into()),
+            ));
+        }
+    }
+    let keep = args.report.is_some() || args.report_dir.is_some();
     let (checks, reports): (Vec<FileCheck>, Vec<Option<Report>>) = check_files(&inputs, &options, &previous, &|c| {
         let check = FileCheck::of_checked(&c);
         (check, c.outcome.ok().filter(|_| keep).map(|(r, _)| r))
     })
     .into_iter()
     .unzip();
+    let reports_kept = reports;
     if let Some(path) = &args.report {
-        let items: Vec<(FileCheck, Option<Report>)> = checks.iter().cloned().zip(reports).collect();
+        let items: Vec<(FileCheck, Option<Report>)> =
+            checks.iter().cloned().zip(reports_kept.iter().cloned()).collect();
         let bytes = findings_workbook(&items).map_err(|k| nianbao::Error::new(path, k))?;
         nianbao::write::save(path, &bytes, &protected)?;
+    }
+    if let Some(dir) = &args.report_dir {
+        send_back(dir, &checks, &reports_kept, &protected)?;
     }
     let text = match args.format {
         Output::Json => serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n",
@@ -88,6 +104,34 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--report-dir`: a workbook per return to send back and the 退回清单, each saved atomically;
+/// what was written is said on standard error.
+fn send_back(
+    dir: &std::path::Path,
+    checks: &[FileCheck],
+    reports: &[Option<Report>],
+    protected: &[PathBuf],
+) -> nianbao::Result<()> {
+    use nianbao::write::returns::{list_workbook, return_workbook, to_send_back, LIST_NAME};
+    let list = to_send_back(checks);
+    for r in &list {
+        let path = dir.join(&r.name);
+        let bytes =
+            return_workbook(&checks[r.index], reports[r.index].as_ref()).map_err(|k| nianbao::Error::new(&path, k))?;
+        nianbao::write::save(&path, &bytes, protected)?;
+    }
+    let path = dir.join(LIST_NAME);
+    let bytes = list_workbook(&list).map_err(|k| nianbao::Error::new(&path, k))?;
+    nianbao::write::save(&path, &bytes, protected)?;
+    let shown = nianbao::platform::display_path(dir);
+    if list.is_empty() {
+        eprintln!("没有需要退回的文件（{shown} 中只写了空的{LIST_NAME}）");
+    } else {
+        eprintln!("已写入 {} 份退回的校验结果和{LIST_NAME}：{shown}", list.len());
+    }
+    Ok(())
 }
 
 /// Findings grouped by file, errors first, then the summary line.

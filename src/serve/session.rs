@@ -366,6 +366,15 @@ impl Session {
                     Err(e) => Reply::error(500, e.kind.to_string()),
                 }
             }
+            "returns.zip" => {
+                let mut out = std::io::Cursor::new(Vec::new());
+                match checks(merged).and_then(|items| {
+                    crate::write::returns::write_returns_zip(&items, &mut out).map_err(|k| crate::Error::new("", k))
+                }) {
+                    Ok(_) => Reply::download("退回文件.zip", "application/zip", out.into_inner()),
+                    Err(e) => Reply::error(500, e.kind.to_string()),
+                }
+            }
             "summary.csv" => {
                 let mut out = Vec::new();
                 match write_merged_csv(merged, &mut out, true) {

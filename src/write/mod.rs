@@ -15,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod md;
 pub mod merged;
+pub mod returns;
 pub mod summary;
 pub mod tables;
 pub mod xlsx;

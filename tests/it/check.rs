@@ -252,6 +252,86 @@ fn check_report_workbook_lists_every_finding_and_a_sheet_per_agency() {
 }
 
 #[test]
+fn report_dir_holds_one_workbook_per_return_to_send_back_and_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let district = fixture("../fixtures/district");
+    for f in [
+        "区住房和城乡建设局.xlsx",
+        "区财政局.xlsx",
+        "区统计局.xlsx",
+        "街道/东湖街道办事处.xlsx",
+    ] {
+        std::fs::copy(district.join(f), dir.path().join(Path::new(f).file_name().unwrap())).unwrap();
+    }
+    // The same faulty return a second time, under another name: its own workbook, never overwritten.
+    std::fs::copy(
+        district.join("区住房和城乡建设局.xlsx"),
+        dir.path().join("区住建局（再次报送）.xlsx"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let back = out.path().join("退回");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("check")
+        .arg(dir.path())
+        .arg("--report-dir")
+        .arg(&back)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("已写入 4 份退回的校验结果和退回清单.xlsx"), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&back)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "东湖街道办事处-2024年度-校验结果.xlsx",
+            "区住房和城乡建设局-2024年度-校验结果.xlsx",
+            "区住房和城乡建设局-2024年度（2）-校验结果.xlsx",
+            "区统计局-无法读取-校验结果.xlsx",
+            "退回清单.xlsx",
+        ],
+        "区财政局 has nothing wrong and is not sent back"
+    );
+    // The list: who, which year, how many errors and warnings, which file, which workbook.
+    let list = crate::common::sheet(&std::fs::read(back.join("退回清单.xlsx")).unwrap(), "退回清单");
+    assert_eq!(
+        list[0][..7],
+        ["序号", "单位", "年度", "错误", "警告", "收到的文件", "发回的校验结果"]
+    );
+    let row = |file: &str| list.iter().find(|r| r[5].ends_with(file)).unwrap().clone();
+    let housing = row("区住房和城乡建设局.xlsx");
+    assert_eq!(
+        housing[1..5],
+        ["区住房和城乡建设局", "2024", "2", "0"].map(String::from)
+    );
+    // The copy 区住建局（再次报送）.xlsx comes first in the folder and took the plain name.
+    assert_eq!(housing[6], "区住房和城乡建设局-2024年度（2）-校验结果.xlsx");
+    assert!(housing[7].contains("相差"), "{}", housing[7]);
+    let donghu = row("东湖街道办事处.xlsx");
+    assert_eq!(donghu[3..5], ["0", "5"].map(String::from));
+    let broken = row("区统计局.xlsx");
+    assert_eq!((broken[1].as_str(), broken[3].as_str()), ("（无法读取）", "1"));
+    assert!(broken[7].contains("文件已损坏"), "{}", broken[7]);
+    assert_eq!(list.last().unwrap()[1..5], ["共 4 份", "", "5", "5"].map(String::from));
+    // One agency's workbook: its findings (sheet and cell in its own file) and its numbers.
+    let workbook = std::fs::read(back.join(&housing[6])).unwrap();
+    let findings = crate::common::sheet(&workbook, "校验结果");
+    let rules: BTreeSet<&str> = findings[1..].iter().map(|r| r[4].as_str()).collect();
+    assert_eq!(rules, ["T3_BALANCE", "T3_ROW_TOTAL"].into_iter().collect());
+    assert!(findings[1..].iter().all(|r| r[0] == "区住房和城乡建设局"));
+    let original = read_path(district.join("区住房和城乡建设局.xlsx"), &Options::default()).unwrap();
+    let sent = nianbao::read::read_bytes(&workbook, "x.xlsx", &Options::default()).unwrap();
+    for def in Format::F2021.cells() {
+        assert_eq!(sent.get(&def.code), original.get(&def.code), "{}", def.code);
+    }
+}
+
+#[test]
 fn a_report_without_a_year_or_a_real_agency_name_says_so() {
     // A title wrapped after its year used to leave the year unread (0) without a word.
     let mut r = Report::new("报表(1)", None, Format::F2021);

@@ -342,6 +342,28 @@ fn the_district_through_the_page_api() {
         "no temp paths"
     );
 
+    // The returns to send back, zipped: one workbook per file with errors or warnings, and the list.
+    let returns = s.get("/api/download/returns.zip");
+    assert_eq!(returns.status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(returns.body.clone())).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "东湖街道办事处-2024年度-校验结果.xlsx",
+            "区住房和城乡建设局-2024年度-校验结果.xlsx",
+            "区统计局-无法读取-校验结果.xlsx",
+            "退回清单.xlsx",
+        ]
+    );
+    let mut list = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("退回清单.xlsx").unwrap(), &mut list).unwrap();
+    let rows = sheet(&list, "退回清单");
+    let housing = rows.iter().find(|r| r[1] == "区住房和城乡建设局").unwrap();
+    assert_eq!(housing[2..5], ["2024", "2", "0"].map(String::from));
+    assert_eq!(housing[5], "district/区住房和城乡建设局.xlsx", "names as uploaded");
+
     let csv = s.get("/api/download/summary.csv");
     assert!(csv.text().contains("某某区人民政府,2024,2021,t3,new,total,250\n"));
     let json_file = s.get("/api/download/summary.json").json();

@@ -82,6 +82,7 @@ function updateLinks() {
   for (const [id, file] of [
     ["dl-summary", "summary.xlsx"],
     ["dl-findings", "findings.xlsx"],
+    ["dl-returns", "returns.zip"],
     ["dl-csv", "summary.csv"],
     ["dl-json", "summary.json"],
   ]) {
