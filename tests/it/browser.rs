@@ -289,6 +289,28 @@ async fn a_clerk_does_the_district_in_the_browser() {
     shot(&client, "", "3-findings.png").await;
     click(&client, "#details-close").await;
 
+    // The indicators: a rate with its rank, a count without, blank where nothing was decided.
+    client
+        .execute("document.querySelector('#indicators-box').open = true;", vec![])
+        .await
+        .unwrap();
+    let v = client
+        .execute(
+            "return Array.from(document.querySelectorAll('#indicators tbody tr')).map(tr => \
+             Array.from(tr.children).map(td => td.innerText));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let board: Vec<Vec<String>> = serde_json::from_value(v).unwrap();
+    let police = board.iter().find(|r| r[0] == "区公安分局").unwrap();
+    assert_eq!(police[1..4], ["63", "61", "44.3%（8）"].map(String::from), "{board:?}");
+    let finance = board.iter().find(|r| r[0] == "区财政局").unwrap();
+    assert_eq!((finance[1].as_str(), finance[3].as_str()), ("0", ""));
+    let district = board.iter().find(|r| r[0] == "全区（按合计）").unwrap();
+    assert_eq!(district[1..4], ["265", "242", "55.4%"].map(String::from));
+    shot(&client, "#indicators-box", "2-indicators.png").await;
+
     // Step 3: name the summary, download 汇总.xlsx through the browser, read it back.
     type_into(&client, "#name", "某某区人民政府").await;
     shot(&client, "#step3", "4-downloads.png").await;

@@ -336,7 +336,8 @@ function showResult() {
 function shown(def, reading) {
   if (!reading || reading.value === null || reading.value === undefined) return "";
   if (def.measure === "rate") return (reading.value * 100).toFixed(1) + "%";
-  return String(Math.round(reading.value * 1e6) / 1e6);
+  // A count; the mean of counts to one decimal.
+  return Number.isInteger(reading.value) ? String(reading.value) : reading.value.toFixed(1);
 }
 
 function drawIndicators() {
@@ -349,7 +350,7 @@ function drawIndicators() {
   const cells = (values, ranked) => defs.map((d) => {
     const r = values[d.code];
     let text = shown(d, r);
-    if (ranked && text && r.rank) text += "（" + r.rank + "）";
+    if (ranked && text && r.rank && d.measure === "rate") text += "（" + r.rank + "）";
     const small = r && r.small;
     return el("td", { class: "n" + (small ? " small" : ""), title: small ? "样本较小：分母 " + r.base : "" }, text);
   });
