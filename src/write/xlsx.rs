@@ -402,10 +402,6 @@ pub fn define_names(wb: &mut Workbook, placed: &Placed) -> Result<(), XlsxError>
 /// How many lines `text` takes in a wrapped cell `width` characters wide (a Chinese character is
 /// two), for the row height a spreadsheet would find by itself but does not store: LibreOffice and
 /// WPS draw wrapped text over the next rows when a row keeps the default height.
-///
-/// ```ignore
-/// assert_eq!(text_lines("说明", 10.0), 1);
-/// ```
 pub(crate) fn text_lines(text: &str, width: f64) -> u32 {
     let per_line = (width * 0.95).max(2.0);
     text.split('\n')
@@ -770,4 +766,19 @@ pub fn sheet_name(wanted: &str, taken: &[String]) -> String {
         .map(|i| fits(&base, &format!("（{i}）")))
         .find(|s| free(s))
         .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_lines;
+
+    #[test]
+    fn wrapped_lines_count_a_chinese_character_as_two() {
+        assert_eq!(text_lines("说明", 10.0), 1);
+        // 20 Chinese characters are 40 units: five lines of a column 9 wide (8.55 units a line).
+        assert_eq!(text_lines(&"字".repeat(20), 9.0), 5);
+        assert_eq!(text_lines(&"a".repeat(20), 9.0), 3);
+        assert_eq!(text_lines("一\n二", 30.0), 2);
+        assert_eq!(text_lines("", 30.0), 1);
+    }
 }
