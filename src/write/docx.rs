@@ -57,8 +57,9 @@ const FONTS: &[(&str, &str)] = &[
 const LATIN: &str = "Times New Roman";
 /// The face of sub-headings （一）….
 const SUB_HEADING: &str = "楷体_GB2312";
-/// How many characters of the title fit on one line (二号 on 156 mm).
-const TITLE_LINE: usize = 20;
+/// How many characters of the title fit on one line (二号 on 156 mm: 20, one kept in hand for
+/// faces whose digits are wider).
+const TITLE_LINE: usize = 19;
 /// The words a title is broken before when it is longer than a line.
 const TITLE_TAIL: &str = "政府信息公开工作年度报告";
 
@@ -75,6 +76,8 @@ struct Style {
     after: u32,
     /// First-line indent in characters.
     indent: u32,
+    /// Right indent in characters.
+    right: u32,
     jc: &'static str,
     /// Kept on the page of the paragraph after it.
     keep: bool,
@@ -91,6 +94,7 @@ const STYLES: &[Style] = &[
         line: 560,
         after: 0,
         indent: 2,
+        right: 0,
         jc: "both",
         keep: false,
         outline: None,
@@ -103,6 +107,7 @@ const STYLES: &[Style] = &[
         line: 720,
         after: 560,
         indent: 0,
+        right: 0,
         jc: "center",
         keep: true,
         outline: None,
@@ -115,6 +120,7 @@ const STYLES: &[Style] = &[
         line: 560,
         after: 0,
         indent: 2,
+        right: 0,
         jc: "both",
         keep: true,
         outline: Some(0),
@@ -127,6 +133,7 @@ const STYLES: &[Style] = &[
         line: 0,
         after: 0,
         indent: 0,
+        right: 0,
         jc: "center",
         keep: false,
         outline: None,
@@ -139,7 +146,21 @@ const STYLES: &[Style] = &[
         line: 0,
         after: 0,
         indent: 0,
+        right: 0,
         jc: "center",
+        keep: false,
+        outline: None,
+    },
+    Style {
+        id: SIGNATURE,
+        name: "nianbao 落款",
+        face: "仿宋_GB2312",
+        size: 32,
+        line: 560,
+        after: 0,
+        indent: 0,
+        right: 4,
+        jc: "right",
         keep: false,
         outline: None,
     },
@@ -151,6 +172,7 @@ const STYLES: &[Style] = &[
         line: 0,
         after: 0,
         indent: 0,
+        right: 0,
         jc: "center",
         keep: false,
         outline: None,
@@ -159,6 +181,8 @@ const STYLES: &[Style] = &[
 
 /// Table text in 五号 (表二).
 const TABLE_TEXT: &str = "TableText";
+/// The signature: agency and date, right-aligned four characters from the margin.
+const SIGNATURE: &str = "Signature";
 /// Table text in 小五 (表三, 表四).
 const TABLE_SMALL: &str = "TableSmall";
 
@@ -397,7 +421,9 @@ fn styles() -> String {
             ),
         };
         let indent = format!(
-            "<w:ind w:firstLineChars=\"{}\" w:firstLine=\"{}\"/>",
+            "<w:ind w:rightChars=\"{}\" w:right=\"{}\" w:firstLineChars=\"{}\" w:firstLine=\"{}\"/>",
+            s.right * 100,
+            s.right * s.size * 10,
             s.indent * 100,
             s.indent * s.size * 10
         );
@@ -551,20 +577,42 @@ fn sub_heading(line: &str) -> Option<usize> {
     (digits > 0 && digits <= 3 && after == "）").then(|| '（'.len_utf8() + digits * '一'.len_utf8() + '）'.len_utf8())
 }
 
-/// The title, broken before 政府信息公开工作年度报告 when longer than a line.
+/// The title, broken before 政府信息公开工作年度报告 when longer than a line, and also before the
+/// year when the agency and year are longer than a line themselves (a long agency name on a line
+/// of its own, `2024年政府信息公开工作年度报告` under it).
 fn title_paragraph(report: &Report) -> String {
     let text = title(report);
-    let runs = match text.strip_suffix(TITLE_TAIL) {
-        Some(head) if text.chars().count() > TITLE_LINE && !head.is_empty() => {
-            format!(
-                "{}<w:r><w:br/></w:r>{}",
-                run(head, Ink::Plain),
-                run(TITLE_TAIL, Ink::Plain)
-            )
-        }
-        _ => run(&text, Ink::Plain),
+    let year = report.year.map(|y| format!("{y}年")).unwrap_or_default();
+    let lines: Vec<&str> = match text.strip_suffix(TITLE_TAIL) {
+        Some(head) if title_width(&text) > TITLE_LINE && !head.is_empty() => match head.strip_suffix(year.as_str()) {
+            Some(agency) if title_width(head) > TITLE_LINE && !year.is_empty() && !agency.is_empty() => {
+                vec![agency, &text[agency.len()..]]
+            }
+            _ => vec![head, TITLE_TAIL],
+        },
+        _ => vec![&text],
     };
-    paragraph(Some("Title"), true, None, &runs)
+    let runs: Vec<String> = lines.iter().map(|l| run(l, Ink::Plain)).collect();
+    paragraph(Some("Title"), true, None, &runs.join("<w:r><w:br/></w:r>"))
+}
+
+/// A title's width in characters of 二号: Latin letters and digits half a character.
+fn title_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c.is_ascii() { 1 } else { 2 })
+        .sum::<usize>()
+        .div_ceil(2)
+}
+
+/// How many of the last lines are a signature: the date signed (`2025年1月27日`) and the agency
+/// above it.
+fn signature(lines: &[&str]) -> usize {
+    use crate::read::identity::{signing_agency, signing_date};
+    match lines {
+        [.., agency, date] if signing_date(date) && signing_agency(agency) => 2,
+        [.., date] if signing_date(date) => 1,
+        _ => 0,
+    }
 }
 
 /// What section `k` with no text should hold, in the report's layout.
@@ -590,8 +638,15 @@ fn document(report: &Report) -> String {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        for line in &lines {
-            body.push_str(&body_line(line));
+        // The report's last text may end with its signature: the agency over the date.
+        let last = (k + 1..6).all(|j| report.sections[j].as_deref().is_none_or(|t| t.trim().is_empty()));
+        let signed = if last { signature(&lines) } else { 0 };
+        for (i, line) in lines.iter().enumerate() {
+            if i + signed >= lines.len() {
+                body.push_str(&paragraph(Some(SIGNATURE), false, None, &run(line, Ink::Plain)));
+            } else {
+                body.push_str(&body_line(line));
+            }
         }
         if lines.is_empty() {
             if let Some(text) = placeholder(report, k) {
@@ -872,6 +927,18 @@ mod tests {
             assert_eq!(w.len(), t.width as usize);
             assert_eq!(w.iter().sum::<u32>(), TEXT_WIDTH, "{:?}", t.table);
         }
+    }
+
+    #[test]
+    fn long_titles_break_before_their_tail_or_their_year() {
+        let lines = |agency: &str| {
+            let p = title_paragraph(&Report::new(agency, 2024, Format::F2021));
+            p.split("<w:br/>").count()
+        };
+        assert_eq!(lines("某某局"), 1);
+        assert_eq!(lines("平潭综合实验区"), 2);
+        let p = title_paragraph(&Report::new("平潭综合实验区自然资源与生态环境局", 2024, Format::F2021));
+        assert!(p.contains(">平潭综合实验区自然资源与生态环境局</w:t></w:r><w:r><w:br/></w:r><w:r><w:t xml:space=\"preserve\">2024年政府信息公开工作年度报告<"));
     }
 
     #[test]
