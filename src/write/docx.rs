@@ -214,7 +214,7 @@ const TABLE_LOOKS: &[TableLook] = &[
         style: TABLE_SMALL,
         labels: &[700, 900, 2485],
         whole: false,
-        height: 300,
+        height: 255,
     },
     TableLook {
         table: Table::T4,
