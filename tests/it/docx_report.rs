@@ -456,3 +456,40 @@ fn the_page_offers_the_district_report_draft() {
     let page = s.get("/").text();
     assert!(page.contains("区级报告草稿（Word）"), "the page links it");
 }
+
+#[test]
+fn official_style_title_sub_headings_and_signature() {
+    let report = read_path(
+        fixture("fixtures/published/2024-pingtan-zrzj.html"),
+        &Options::default(),
+    )
+    .unwrap();
+    let document = part(&report_docx(&report).unwrap(), "word/document.xml");
+    // A long agency on a line of its own, the year with the rest below.
+    assert!(
+        document.contains("平潭综合实验区自然资源与生态环境局</w:t></w:r><w:r><w:br/></w:r><w:r><w:t xml:space=\"preserve\">2024年政府信息公开工作年度报告</w:t>"),
+        "title"
+    );
+    // （一）… in 楷体_GB2312.
+    assert!(document.contains("w:eastAsia=\"楷体_GB2312\" w:cs=\"Times New Roman\" w:hint=\"eastAsia\"/></w:rPr><w:t xml:space=\"preserve\">（一）主动公开情况</w:t>"));
+    // The signature ending section 六: agency over the date, right-aligned.
+    let signature = "<w:p><w:pPr><w:pStyle w:val=\"Signature\"/></w:pPr>";
+    assert_eq!(document.matches(signature).count(), 2);
+    assert!(document.contains(&format!(
+        "{signature}<w:r><w:t xml:space=\"preserve\">平潭综合实验区自然资源与生态环境局</w:t></w:r></w:p>{signature}<w:r><w:t xml:space=\"preserve\">2025年1月27日</w:t></w:r></w:p><w:sectPr>"
+    )));
+    let styles = part(&report_docx(&report).unwrap(), "word/styles.xml");
+    for (id, face, size) in [
+        ("Title", "方正小标宋简体", 44),
+        ("Heading1", "黑体", 32),
+        ("Normal", "仿宋_GB2312", 32),
+        ("TableText", "宋体", 21),
+        ("TableSmall", "宋体", 18),
+    ] {
+        let at = styles.find(&format!("w:styleId=\"{id}\"")).unwrap();
+        let style = &styles[at..at + styles[at..].find("</w:style>").unwrap()];
+        assert!(style.contains(&format!("w:eastAsia=\"{face}\"")), "{id}");
+        assert!(style.contains(&format!("<w:sz w:val=\"{size}\"/>")), "{id}");
+    }
+    assert!(styles.contains("<w:spacing w:after=\"0\" w:line=\"560\" w:lineRule=\"exact\"/><w:ind w:rightChars=\"0\" w:right=\"0\" w:firstLineChars=\"200\" w:firstLine=\"640\"/>"));
+}
