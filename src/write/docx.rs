@@ -36,7 +36,8 @@ const fn mm10(tenths: u32) -> u32 {
 const PAGE: (u32, u32) = (11906, 16838);
 /// Margins of GB/T 9704: top, right, bottom, left.
 const MARGINS: [u32; 4] = [mm10(370), mm10(260), mm10(350), mm10(280)];
-/// From the page's bottom edge to the page number's: 7 mm below the text.
+/// From the page's bottom edge to the footer's: the page number's line then stands about 7 mm
+/// below the text, as GB/T 9704 places it.
 const FOOTER: u32 = mm10(220);
 /// The width of the text between the margins.
 const TEXT_WIDTH: u32 = PAGE.0 - MARGINS[1] - MARGINS[3];
@@ -604,13 +605,14 @@ fn title_width(text: &str) -> usize {
         .div_ceil(2)
 }
 
-/// How many of the last lines are a signature: the date signed (`2025年1月27日`) and the agency
-/// above it.
+/// How many of the last lines are a signature: the date signed (`2025年1月27日`, nothing after
+/// it) and the agency above it.
 fn signature(lines: &[&str]) -> usize {
     use crate::read::identity::{signing_agency, signing_date};
+    let date = |line: &str| signing_date(line) && line.ends_with(|c: char| c == '日' || c.is_ascii_digit());
     match lines {
-        [.., agency, date] if signing_date(date) && signing_agency(agency) => 2,
-        [.., date] if signing_date(date) => 1,
+        [.., agency, last] if date(last) && signing_agency(agency) => 2,
+        [.., last] if date(last) => 1,
         _ => 0,
     }
 }
@@ -948,5 +950,13 @@ mod tests {
         assert_eq!(sub_heading("（注）"), None);
         assert_eq!(sub_heading("一、总体情况"), None);
         assert!(body_line("（一）主动公开。全年公开信息。").contains("楷体_GB2312"));
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(signature(&["无。", "某某区财政局", "2025年1月27日"]), 2);
+        assert_eq!(signature(&["无。", "2025年1月27日"]), 1);
+        assert_eq!(signature(&["2024年12月31日前完成整改"]), 0);
+        assert_eq!(signature(&["无。"]), 0);
     }
 }
