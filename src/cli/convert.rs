@@ -1,8 +1,8 @@
 //! `nianbao convert`: read reports into the model and write them out normalized.
 //!
 //! Reads a filled template, any workbook an agency sent back, or a published report, and writes the
-//! report as JSON (the data contract, with findings), the long CSV, or — with `--out-dir` — one output
-//! per input. An input that cannot be read is reported with its error; the others are still written.
+//! report as JSON (the data contract, with findings), the long CSV, the official workbook, the whole
+//! report as a web page, Markdown or a Word document, or — with `--out-dir` — one output per input. An input that cannot be read is reported with its error; the others are still written.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,13 +11,15 @@ use clap::ValueEnum;
 use nianbao::check::check;
 use nianbao::format::Format;
 use nianbao::read::{read_path, Options};
-use nianbao::write::{csv::long_csv, html::report_html, json::report_json, md::report_md, save, xlsx::filled};
+use nianbao::write::{
+    csv::long_csv, docx::report_docx, html::report_html, json::report_json, md::report_md, save, xlsx::filled,
+};
 
 /// 读取报告并转换格式。
 ///
 /// 输入可以是本工具的模板、各单位报回的工作簿（xlsx、xls、ods），或已发布的年报。
 /// 单个文件默认输出到屏幕（标准输出）；多个文件请用 --out-dir 指定输出文件夹。
-/// 输出 xlsx 时须用 -o 或 --out-dir 指定保存位置。
+/// 输出 xlsx 或 docx 时须用 -o 或 --out-dir 指定保存位置。
 #[derive(clap::Args)]
 pub struct Args {
     /// 输入文件或文件夹
@@ -61,6 +63,8 @@ enum To {
     Html,
     /// 完整报告 Markdown
     Md,
+    /// 完整报告 Word 文档（公文格式：标题、六部分正文或待撰写提示、三张官方表格；需 -o 或 --out-dir）
+    Docx,
 }
 
 impl To {
@@ -73,6 +77,7 @@ impl To {
             To::Xlsx => (&["xlsx"], super::WORKBOOK),
             To::Html => (&["html", "htm"], "网页"),
             To::Md => (&["md", "markdown"], "Markdown"),
+            To::Docx => (&["docx"], "Word 文档"),
         }
     }
 
@@ -83,6 +88,7 @@ impl To {
             To::Xlsx => "xlsx",
             To::Html => "html",
             To::Md => "md",
+            To::Docx => "docx",
         }
     }
 }
@@ -105,8 +111,11 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let to_stdout = args.output.as_ref().is_none_or(|o| o.as_os_str() == "-");
-    if matches!(args.to, To::Xlsx) && args.out_dir.is_none() && to_stdout {
-        eprintln!("错误：输出 xlsx 时请用 -o 指定输出文件，或用 --out-dir 指定输出文件夹");
+    if matches!(args.to, To::Xlsx | To::Docx) && args.out_dir.is_none() && to_stdout {
+        eprintln!(
+            "错误：输出 {} 时请用 -o 指定输出文件，或用 --out-dir 指定输出文件夹",
+            args.to.extension()
+        );
         return Ok(ExitCode::from(2));
     }
     let options = Options {
@@ -146,6 +155,14 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
             }
             To::Html => report_html(&report).into_bytes(),
             To::Md => report_md(&report).into_bytes(),
+            To::Docx => match report_docx(&report) {
+                Ok(b) => b,
+                Err(kind) => {
+                    eprintln!("错误：{}", nianbao::Error::new(input, kind));
+                    failed = true;
+                    continue;
+                }
+            },
         };
         let result = match &args.out_dir {
             Some(dir) => {

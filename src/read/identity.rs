@@ -727,12 +727,12 @@ fn sentence(paragraphs: &[String]) -> Said {
 fn signature(paragraphs: &[String]) -> Said {
     let tail: Vec<&String> = paragraphs.iter().rev().take(8).collect();
     for (i, line) in tail.iter().enumerate() {
-        if !date_like(&normalize(&arabic_years(line))) || line.chars().count() > 16 {
+        if !signing_date(line) {
             continue;
         }
         if let Some(above) = tail.get(i + 1) {
             let name = above.trim();
-            if crate::agency::looks_like(name) && title_like(name) && name.chars().count() <= 30 {
+            if signing_agency(name) {
                 return Said {
                     agency: Some(name.to_string()),
                     year: None,
@@ -741,6 +741,17 @@ fn signature(paragraphs: &[String]) -> Said {
         }
     }
     Said::default()
+}
+
+/// Whether a line is the date of a signature (`2026年1月28日`, `二〇二六年1月28日`).
+pub(crate) fn signing_date(line: &str) -> bool {
+    date_like(&normalize(&arabic_years(line))) && line.chars().count() <= 16
+}
+
+/// Whether a line above a signing date can be the agency signing.
+pub(crate) fn signing_agency(line: &str) -> bool {
+    let name = line.trim();
+    crate::agency::looks_like(name) && title_like(name) && name.chars().count() <= 30
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! A small HTTP server on 127.0.0.1 serves one page (HTML, CSS and plain JavaScript compiled into
 //! the binary) with three steps — 模板, 检查与汇总, 下载 — and an API that calls the same library
 //! functions as the command line: [`crate::write::xlsx::template`], [`crate::merge::merge`],
-//! [`crate::write::summary::write_summary`], [`crate::write::xlsx::findings_workbook`]. Uploaded
+//! [`crate::write::summary::write_summary`], [`crate::write::xlsx::findings_workbook`],
+//! [`crate::write::docx::report_docx`] (the district's own report draft). Uploaded
 //! files go into a temporary folder that is removed when the server stops, so `merge` works on
 //! paths and nothing is written beside the user's own files.
 //!

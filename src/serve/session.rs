@@ -18,12 +18,15 @@ use crate::format::Format;
 use crate::merge::{merge, Entry, MergeOptions, Merged, Standing};
 use crate::read::{collect, why_skipped};
 use crate::roster::Roster;
+use crate::write::docx::report_docx;
+use crate::write::html::title;
 use crate::write::merged::{merged_json, write_merged_csv};
 use crate::write::summary::write_summary_to;
 use crate::write::xlsx::{findings_workbook, template};
 use crate::write::{safe_file_name, unique_file_names};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// How far the current merge has read: `done` of `total` files.
 #[derive(Debug, Default)]
@@ -385,6 +388,14 @@ impl Session {
             "summary.json" => match merged_json(merged, None) {
                 Ok(text) => Reply::download("汇总.json", "application/json; charset=utf-8", text.into_bytes()),
                 Err(e) => Reply::error(500, e.kind.to_string()),
+            },
+            "report.docx" => match report_docx(&merged.total) {
+                Ok(bytes) => Reply::download(
+                    &format!("{}（草稿）.docx", safe_file_name(&title(&merged.total))),
+                    DOCX,
+                    bytes,
+                ),
+                Err(kind) => Reply::error(500, kind.to_string()),
             },
             _ => Reply::error(404, "没有这个下载"),
         }

@@ -6,7 +6,7 @@
 //! columns one column. 表二's article headings become bold lines, one pipe table per block.
 
 use super::html::title;
-use super::tables::{draw, Drawn, DrawnTable, Role};
+use super::tables::{cover, draw, Drawn, DrawnTable, Role};
 use crate::format::Table;
 use crate::model::Report;
 
@@ -52,36 +52,13 @@ fn markdown(report: &Report) -> String {
     out
 }
 
-/// Which drawn cell covers each position of the table, rows of head then body.
-fn matrix(rows: &[&Vec<Drawn>]) -> Vec<Vec<Option<(usize, usize)>>> {
-    let width = rows
-        .first()
-        .map_or(0, |r| r.iter().map(|c| c.cols as usize).sum::<usize>());
-    let mut m = vec![vec![None; width]; rows.len()];
-    for (r, row) in rows.iter().enumerate() {
-        let mut col = 0;
-        for (i, cell) in row.iter().enumerate() {
-            while col < width && m[r][col].is_some() {
-                col += 1;
-            }
-            for line in m.iter_mut().skip(r).take(cell.rows as usize) {
-                for slot in line.iter_mut().skip(col).take(cell.cols as usize) {
-                    *slot = Some((r, i));
-                }
-            }
-            col += cell.cols as usize;
-        }
-    }
-    m
-}
-
 fn cell_text(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
 fn table_md(t: &DrawnTable) -> String {
     let rows: Vec<&Vec<Drawn>> = t.head.iter().chain(&t.body).collect();
-    let m = matrix(&rows);
+    let m = cover(t);
     let get = |id: (usize, usize)| &rows[id.0][id.1];
     let role = |id: Option<(usize, usize)>| id.map(|id| get(id).role);
     let width = m.first().map_or(0, Vec::len);

@@ -1,4 +1,4 @@
-//! Writers: the report model out to JSON, CSV, XLSX, HTML and Markdown, and the one safe way to
+//! Writers: the report model out to JSON, CSV, XLSX, HTML, Markdown and Word, and the one safe way to
 //! save a file.
 //!
 //! Each writer depends on the model, the format and the rule catalogue only, and writes to any
@@ -10,6 +10,7 @@
 //! output is replaced only as a whole. [`save`] also refuses to write over any input.
 
 pub mod csv;
+pub mod docx;
 pub mod findings;
 pub mod html;
 pub mod json;

@@ -304,6 +304,43 @@ fn t4(report: &Report) -> DrawnTable {
     }
 }
 
+/// Which drawn cell covers each position of a table: one line per row (header rows, then body
+/// rows), each position the cell covering it as `(row, index)` in those rows, `None` where no cell
+/// does. A cell merged over several rows covers a position in each: Word wants its continuation
+/// (`w:vMerge`) written in every row it covers, Markdown its text repeated.
+///
+/// ```
+/// use nianbao::{format::Format, model::Report, write::tables::{cover, draw}};
+/// let mut r = Report::new("某某局", 2024, Format::F2021);
+/// r.set("t4.review_total", 2.0);
+/// let t4 = draw(&r)[2].1.clone().unwrap();
+/// let grid = cover(&t4);
+/// // 行政复议 spans the first five columns of the first row; 结果维持 two rows below it.
+/// assert_eq!(grid[0][4], Some((0, 0)));
+/// assert_eq!((grid[1][0], grid[2][0]), (Some((1, 0)), Some((1, 0))));
+/// assert!(grid.iter().all(|row| row.len() == 15 && row.iter().all(Option::is_some)));
+/// ```
+pub fn cover(t: &DrawnTable) -> Vec<Vec<Option<(usize, usize)>>> {
+    let rows: Vec<&Vec<Drawn>> = t.head.iter().chain(&t.body).collect();
+    let width = t.width as usize;
+    let mut m = vec![vec![None; width]; rows.len()];
+    for (r, row) in rows.iter().enumerate() {
+        let mut col = 0;
+        for (i, cell) in row.iter().enumerate() {
+            while col < width && m[r][col].is_some() {
+                col += 1;
+            }
+            for line in m.iter_mut().skip(r).take(cell.rows as usize) {
+                for slot in line.iter_mut().skip(col).take(cell.cols as usize) {
+                    *slot = Some((r, i));
+                }
+            }
+            col += cell.cols as usize;
+        }
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

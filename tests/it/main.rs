@@ -11,6 +11,7 @@ mod check;
 mod cli;
 mod compare;
 mod docpdf;
+mod docx_report;
 mod errors;
 mod faults;
 mod format_spec;

@@ -90,12 +90,20 @@ function updateLinks() {
     a.href = "/api/download/" + file + "?name=" + name;
     a.classList.toggle("disabled", !result);
   }
+  updateReportLink(name);
   $("year-note").textContent = yearChosen
     ? "只汇总 " + year() + " 年度的报表；其他年度的会列出但不计入（可在页面顶部改选年度）。"
     : "汇总的年度按报表中写明的年度确定（没有写明年度的报表按该年度计入并提示）；报表年度不一致时请在页面顶部选择报告年度。";
   $("step3-note").textContent = result
     ? "以下文件按第 2 步的汇总结果生成（" + result.headline + "）。"
     : "完成第 2 步后，这里可以下载汇总结果。";
+}
+
+// The district's own report draft (Word), made from the merged totals.
+function updateReportLink(name) {
+  const a = $("dl-docx");
+  a.href = "/api/download/report.docx?name=" + name;
+  a.classList.toggle("disabled", !result);
 }
 
 // ---- step 1: roster and templates ----
