@@ -406,6 +406,14 @@ fn three_hundred_agencies_charted_and_printed_whole() {
     assert!(out.exists(), "{}", String::from_utf8_lossy(&run.stderr));
     let ind = &json(&dir.path().join("汇总.json"))["indicators"];
     assert_eq!(ind["agencies"].as_array().unwrap().len(), 300);
+    // The district's report draft in Word, from the summary, reads back to the district totals.
+    let opts = nianbao::read::Options::default();
+    let total = nianbao::read::read_path(&out, &opts).unwrap();
+    let docx = nianbao::write::docx::report_docx(&total).unwrap();
+    let back = nianbao::read::read_bytes(&docx, "区级报告草稿.docx", &opts).unwrap();
+    let applications: f64 = (1..=300u32).map(|i| f64::from(i % 17 + 1)).sum();
+    assert_eq!(back.get("t3.new.total"), Some(applications));
+    assert_eq!(back.get("t3.results_total.total"), Some(applications));
     let xlsx = std::fs::read(&out).unwrap();
     // The bar chart names all 300 agencies (no top-N), and grows to give each a bar.
     let charts: Vec<String> = (1..=3)
