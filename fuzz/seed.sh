@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Seeds for the zip_parts target: the first byte picks the part (see PARTS in src/lib.rs), the rest
-# is that part as the fixture has it. Needs unzip.
+# Seeds: for zip_parts (the first byte picks the part, see PARTS in src/lib.rs; the rest is that
+# part as the fixture has it), roster, read_pdf and read_docx. Needs unzip.
 set -euo pipefail
 cd "$(dirname "$0")"
 out=corpus/zip_parts
@@ -33,3 +33,13 @@ cp ../fixtures/workbooks/2020-shanghai-city-lo.xls ../fixtures/workbooks/2024-pi
 mkdir -p seeds/read_pdf seeds/read_docx
 find ../fixtures/pdf ../fixtures/docpdf ../fixtures/published ../fixtures/broken -name '*.pdf' -exec cp {} seeds/read_pdf/ \;
 find ../fixtures/docpdf ../fixtures/published ../fixtures/broken -name '*.docx' -exec cp {} seeds/read_docx/ \;
+# Small PDFs, which read_pdf runs many times faster than the fixtures (100-600 KB, mostly embedded
+# fonts): the fixtures made by LibreOffice and the two of fixtures/pdf not printed by Chromium,
+# their font programs dropped and streams inflated (40-80 KB, still read as the same reports), and
+# a few hand-made ones of 2-3 KB (seeds-kept/make_pdf_seeds.py). Needs python3.
+if command -v python3 >/dev/null; then
+  for f in ../fixtures/docpdf/*.pdf ../fixtures/pdf/*-writer.pdf ../fixtures/pdf/*-calc.pdf; do
+    python3 seeds-kept/strip_pdf.py "$f" "seeds/read_pdf/stripped-$(basename "$f")"
+  done
+fi
+cp seeds-kept/read_pdf/*.pdf seeds/read_pdf/

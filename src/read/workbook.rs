@@ -294,8 +294,10 @@ fn dimensions(range: &str) -> Option<Dimensions> {
         let a1 = a1.trim_matches('$');
         let split = a1.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = a1.split_at(split);
+        // Checked: a column of a hundred letters (a damaged file) is no column.
         let col = letters.trim_end_matches('$').chars().try_fold(0u32, |acc, c| {
-            Some(acc * 26 + (c.to_ascii_uppercase() as u32).checked_sub('A' as u32)? + 1)
+            let digit = (c.to_ascii_uppercase() as u32).checked_sub('A' as u32)? + 1;
+            acc.checked_mul(26)?.checked_add(digit)
         })?;
         let row: u32 = digits.parse().ok()?;
         Some((row.checked_sub(1)?, col.checked_sub(1)?))
@@ -474,19 +476,19 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
     let mut covered = HashSet::default();
     let mut spans = HashMap::default();
     // Cells covered by merged ranges so far: a real sheet has a few hundred; past this bound the
-    // ranges of a hostile file are not taken as merges (their top-left cells stay as they are).
+    // ranges of a hostile file are not taken as merges (their top-left cells stay as they are, with
+    // no span: `Grid::new` marks every position a span covers, and a range four billion columns
+    // wide once took it past 2 GB).
     let mut area: u64 = 0;
     for m in merged {
-        if m.end.0 < m.start.0 || m.end.1 < m.start.1 {
+        // (An end at u32::MAX would make the grid's row + rows overflow.)
+        if m.end.0 < m.start.0 || m.end.1 < m.start.1 || m.end.0 == u32::MAX || m.end.1 == u32::MAX {
             continue;
         }
-        let (rows, cols) = (
-            (m.end.0 - m.start.0).saturating_add(1),
-            (m.end.1 - m.start.1).saturating_add(1),
-        );
-        spans.insert(m.start, (rows, cols));
+        let (rows, cols) = (m.end.0 - m.start.0 + 1, m.end.1 - m.start.1 + 1);
         // A merged range is at most a table wide and tall; a larger one is not a label.
         if rows <= 1000 && cols <= 200 && area + u64::from(rows * cols) <= MAX_MERGED_AREA {
+            spans.insert(m.start, (rows, cols));
             area += u64::from(rows * cols);
             for r in m.start.0..=m.end.0 {
                 for c in m.start.1..=m.end.1 {
