@@ -86,7 +86,7 @@ pub(crate) struct Hit<'a> {
 }
 
 impl<'a> Grids<'a> {
-    fn new(doc: &'a Document) -> Grids<'a> {
+    pub(crate) fn new(doc: &'a Document) -> Grids<'a> {
         let mut grids = Grids {
             by_rest: HashMap::default(),
             grids: doc

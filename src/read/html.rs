@@ -282,18 +282,36 @@ fn parse(text: &str) -> Document {
         w.tables_read += 1;
         w.grids.push(layout(&format!("表格{}", w.tables_read), t));
     }
-    // The page's own `<title>` (a site's name after the report's is cut by the title reader).
-    let title = html
+    // The article's title as page systems declare it (`<meta name="ArticleTitle">`, the heading a
+    // script fills in), else the page's own `<title>` (a site's name after the report's is cut by
+    // the title reader).
+    let meta_title = html
         .tree
         .nodes()
-        .find(|n| matches!(n.value(), Node::Element(e) if e.name() == "title"))
-        .map(|n| {
-            n.descendants()
-                .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
-                .collect::<String>()
+        .filter_map(|n| match n.value() {
+            Node::Element(e) if e.name() == "meta" => Some(e),
+            _ => None,
         })
-        .map(|t| super::grid::tidy(&t))
+        .find(|e| {
+            e.attr("name")
+                .or_else(|| e.attr("property"))
+                .is_some_and(|n| ["articletitle", "og:title", "dc.title"].contains(&n.to_ascii_lowercase().as_str()))
+        })
+        .and_then(|e| e.attr("content"))
+        .map(super::grid::tidy)
         .filter(|t| !t.is_empty());
+    let title = meta_title.or_else(|| {
+        html.tree
+            .nodes()
+            .find(|n| matches!(n.value(), Node::Element(e) if e.name() == "title"))
+            .map(|n| {
+                n.descendants()
+                    .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+                    .collect::<String>()
+            })
+            .map(|t| super::grid::tidy(&t))
+            .filter(|t| !t.is_empty())
+    });
     Document {
         grids: w.grids,
         paragraphs: w.prose.finish(),
