@@ -607,7 +607,8 @@ pub(crate) fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
 /// What one line says if it is a report's title, `None` if it is not one.
 fn title_line(line: &str) -> Option<Said> {
     let text = unwrap_notice(strip_archive_label(line.trim()));
-    if is_note(text) || link_list(text) || text.chars().count() > 160 {
+    // A sentence (`现将我局2024年…报告公布如下。`) is no title.
+    if is_note(text) || link_list(text) || text.contains('。') || text.chars().count() > 160 {
         return None;
     }
     let (agency, year) = parse_title(text);
@@ -690,7 +691,21 @@ fn title_like(text: &str) -> bool {
 fn plausible_agency(name: &str) -> bool {
     let n = name.trim();
     let chars = n.chars().count();
-    (2..=50).contains(&chars) && !is_note(n) && !date_like(&normalize(n))
+    (2..=50).contains(&chars) && !is_note(n) && !date_like(&normalize(n)) && !self_reference(n)
+}
+
+/// Whether a name is the report speaking of itself (`我局`, `本机关`, `本单位`, `现将我局`): the
+/// agency is named elsewhere, if anywhere.
+fn self_reference(name: &str) -> bool {
+    static SELF: OnceLock<Option<Regex>> = OnceLock::new();
+    SELF.get_or_init(|| {
+        Regex::new(
+            r"^(?:现将|现|特将|兹将)?(?:我们|我|本)(?:局|委|办|院|馆|所|站|队|中心|单位|机关|部门|部|区|县|市|镇|乡|街道|公司|学校|校|厅|会|处|室|府|委员会|办公室|管委会)$",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|re| re.is_match(name.trim()))
 }
 
 /// The forms of a title, on text with spaces removed and Chinese-numeral years in digits. Each
@@ -1090,6 +1105,18 @@ mod tests {
             title_line("相关链接：某某区人民政府2024年政府信息公开工作年度报告"),
             None
         );
+        assert_eq!(title_line("现将我局2024年政府信息公开工作年度报告公布如下。"), None);
+        let s = sentence(&lines(
+            "根据《条例》要求，特向社会公布本机关2024年度政府信息公开工作年度报告。",
+        ));
+        assert_eq!(
+            s,
+            Said {
+                agency: None,
+                year: Some(2024)
+            }
+        );
+        assert!(self_reference("我局") && self_reference("本单位") && !self_reference("本溪市民政局"));
         assert_eq!(
             spaced_fields("报告年度：2024年度　　填报单位：区商务局"),
             vec!["报告年度：2024年度", "填报单位：区商务局"]
