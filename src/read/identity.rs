@@ -55,14 +55,24 @@ pub(crate) fn identify(doc: &Document, grids: &Grids, stem: &str, options: &Opti
         // title; their other sheets have column headers such as 单位名称 that are not a cover.
         places.push((Found::Title, title(doc, grids)));
     } else {
-        places.push((Found::Cover, cover(grids)));
-        places.push((Found::Title, title(doc, grids)));
-        places.push((Found::Caption, caption(grids)));
-        if !doc.published {
-            places.push((Found::Caption, sheet_year(doc)));
-        }
-        places.push((Found::Sentence, sentence(&doc.paragraphs)));
-        places.push((Found::Signature, signature(&doc.paragraphs)));
+        let others = [
+            (Found::Cover, cover(grids)),
+            (Found::Caption, caption(grids)),
+            (
+                Found::Caption,
+                if doc.published {
+                    Said::default()
+                } else {
+                    sheet_year(doc)
+                },
+            ),
+            (Found::Sentence, sentence(&doc.paragraphs)),
+            (Found::Signature, signature(&doc.paragraphs)),
+        ];
+        let title = page_or_heading(doc, grids, &others);
+        places.push(others[0].clone());
+        places.push((Found::Title, title));
+        places.extend(others.into_iter().skip(1));
     }
     let (file_agency, file_year) = parse_title(stem);
     places.push((
@@ -504,8 +514,47 @@ fn is_note(text: &str) -> bool {
 /// takes it from a subtitle under it (`（2024年度）`). The first title giving both agency and year
 /// wins, else the first giving either.
 fn title(doc: &Document, grids: &Grids) -> Said {
+    title_from(doc, grids, true)
+}
+
+/// The title when a page's `<title>` and its visible heading disagree (a `<title>` left from last
+/// year's page, or another agency's): the heading, where more of the other places agree with it
+/// than with the `<title>`; else the `<title>`, which a sidebar of other reports cannot mislead.
+fn page_or_heading(doc: &Document, grids: &Grids, others: &[(Found, Said)]) -> Said {
+    let page = title_from(doc, grids, true);
+    if doc.title.is_none() {
+        return page;
+    }
+    let heading = title_from(doc, grids, false);
+    let support = |agency: Option<&String>, year: Option<i32>| -> usize {
+        others
+            .iter()
+            .filter(|(_, s)| {
+                agency.is_some_and(|a| s.agency.as_ref().is_some_and(|b| same_agency(a, b)))
+                    || year.is_some_and(|y| s.year == Some(y))
+            })
+            .count()
+    };
+    let mut out = page.clone();
+    if let (Some(p), Some(h)) = (&page.agency, &heading.agency) {
+        if !same_agency(p, h) && support(Some(h), None) > support(Some(p), None) {
+            out.agency = Some(h.clone());
+        }
+    }
+    if let (Some(p), Some(h)) = (page.year, heading.year) {
+        if p != h && support(None, Some(h)) > support(None, Some(p)) {
+            out.year = Some(h);
+        }
+    }
+    out
+}
+
+/// The title, with the page's `<title>` among the lines looked at or not.
+fn title_from(doc: &Document, grids: &Grids, page_title: bool) -> Said {
     let mut lines: Vec<String> = Vec::new();
-    lines.extend(doc.title.iter().cloned());
+    if page_title {
+        lines.extend(doc.title.iter().cloned());
+    }
     lines.extend(doc.paragraphs.iter().take(30).cloned());
     let paragraphs = lines.len();
     // Cells: each, and the next text below it in its column, so a title split over two rows joins.

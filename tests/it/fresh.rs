@@ -15,8 +15,9 @@ use crate::common::{self, Aspect};
 const KNOWN: &[(&str, &[Aspect], &str)] = &[(
     "fr55-pdf-lo-docx-title-in-header.pdf",
     &[Aspect::Read],
-    "LibreOffice broke 表三's header inside the merged 自然人 cell (自然 on one page, 人 on the next): \
-     a vertically merged cell cut by the page break is not joined back yet",
+    "LibreOffice breaks 表三's header row inside the two-row 自然人 cell (自然 ends page 2, 人 starts \
+     page 3) and draws a rule along the break on both pages, so nothing in the PDF says the two are \
+     one cell; the Word file (fr46) reads right",
 )];
 
 const KINDS: &[&str] = &["xlsx", "xls", "ods", "docx", "html", "txt", "pdf"];
