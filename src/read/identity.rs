@@ -633,6 +633,29 @@ fn title_from(doc: &Document, grids: &Grids, page_title: bool) -> Said {
             found.push((*at, said));
         }
     }
+    // A title set over three lines (`某某局` / `2024年度` / `政府信息公开工作年度报告`): taken only
+    // when the three give both agency and year.
+    for i in 0..paragraphs.saturating_sub(2) {
+        let part = |k: usize| -> Option<&str> {
+            let t = lines[i + k].trim();
+            (title_like(t) && !t.contains(['：', ':']) && t.chars().count() <= 30).then_some(t)
+        };
+        let (Some(a), Some(b), Some(c)) = (part(0), part(1), part(2)) else {
+            continue;
+        };
+        // Not when the last two are a whole title already (a line above is no part of it).
+        let whole = |t: &str| title_line(t).is_some_and(|s| s.agency.is_some() && s.year.is_some());
+        if title_line(a).is_some()
+            || title_line(b).is_some()
+            || title_line(&format!("{a}{b}")).is_some()
+            || whole(&format!("{b}{c}"))
+        {
+            continue;
+        }
+        if let Some(said) = title_line(&format!("{a}{b}{c}")).filter(|s| s.agency.is_some() && s.year.is_some()) {
+            found.push((i, said));
+        }
+    }
     found.sort_by_key(|(at, _)| *at);
     found
         .iter()
@@ -926,6 +949,17 @@ fn caption(grids: &Grids) -> Said {
         .filter_map(|p| Regex::new(p).ok())
         .collect()
     });
+    // `表二　某某局2024年主动公开政府信息情况统计表`, `表三：收到和处理政府信息公开申请情况（某某局
+    // 2024年度）`: the caption names the table's subject too.
+    static SUBJECT: OnceLock<Option<Regex>> = OnceLock::new();
+    let subject = SUBJECT
+        .get_or_init(|| {
+            Regex::new(
+                r"^表[二三四2-4][:：\-—]?(?:(?P<y0>\d{4})年度?)?(?P<a>[^（(]*?)(?:(?P<y>\d{4})年度?)?(?:主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政复议、?行政诉讼情况)(?:统计表|情况表|表)?(?:[(（](?P<a2>[^（()）]+?)(?P<y2>\d{4})?年?度?[)）])?$",
+            )
+            .ok()
+        })
+        .as_ref();
     let mut agencies: Vec<String> = Vec::new();
     let mut year = None;
     for hit in grids
@@ -933,6 +967,24 @@ fn caption(grids: &Grids) -> Said {
         .filter(|h| h.norm.contains('表') && h.norm.chars().count() <= 40)
     {
         let squeezed = arabic_years(&hit.cell.text.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+        if let Some(c) = subject.and_then(|re| re.captures(&squeezed)) {
+            let a = [c.name("a"), c.name("a2")]
+                .into_iter()
+                .flatten()
+                .map(|m| clean_agency(m.as_str()))
+                .find(|a| crate::agency::looks_like(a));
+            if let Some(a) = a {
+                year = year.or_else(|| {
+                    [c.name("y0"), c.name("y"), c.name("y2")]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|y| y.as_str().parse().ok())
+                        .filter(|y| YEARS.contains(y))
+                });
+                agencies.push(a);
+                continue;
+            }
+        }
         for form in forms {
             let Some(c) = form.captures(&squeezed) else { continue };
             let a = clean_agency(c.name("a").map_or("", |m| m.as_str()));
