@@ -35,11 +35,14 @@ pub fn normalize(text: &str) -> String {
         }
         out.push(c.to_ascii_lowercase());
     }
+    // 其它 for 其他; 合计 for 总计 (`（七）合计`, a 合计 column).
     if out.contains("其它") {
-        out.replace("其它", "其他")
-    } else {
-        out
+        out = out.replace("其它", "其他");
     }
+    if out.contains("合计") {
+        out = out.replace("合计", "总计");
+    }
+    out
 }
 
 /// A numbering digit: ASCII or Chinese (一 … 十).
@@ -213,6 +216,11 @@ pub fn score_prepared(cell: &Prepared, label: &Prepared) -> f32 {
     // A label with a note or a qualifier added (`现行有效件数(历史累计)`, `行政规范性文件` for
     // `规范性文件`), or an official label cut short.
     if shorter * 2 >= longer && (cell.rest.contains(label.rest) || label.rest.contains(cell.rest)) {
+        return 0.85;
+    }
+    // An official label of two clauses written with its first only (`申请人无正当理由逾期不补正` for
+    // `…逾期不补正、行政机关不再处理其政府信息公开申请`).
+    if a_len >= 6 && label.rest.split_once('、').is_some_and(|(first, _)| first == cell.rest) {
         return 0.85;
     }
     // A dice coefficient of MATCH needs the shorter text to be at least MATCH/(2-MATCH) of the longer.

@@ -43,7 +43,37 @@ pub fn read(bytes: &[u8]) -> Result<Document, ErrorKind> {
             option: "另存为较小的文件",
         });
     }
-    parse(&xml).map_err(corrupt)
+    let mut doc = parse(&xml).map_err(corrupt)?;
+    doc.title = header_title(&mut zip);
+    Ok(doc)
+}
+
+/// The largest page header read (uncompressed).
+const MAX_HEADER_XML: u64 = 1 << 20;
+
+/// A line of the page headers that may be the report's title (a title set in the header of every
+/// page, the body starting with the text): the first with 报 in it. A header that cannot be read
+/// is passed over.
+fn header_title(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Option<String> {
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("word/header") && n.ends_with(".xml"))
+        .map(|n| n.to_string())
+        .collect();
+    names.sort();
+    for name in names.iter().take(6) {
+        let Ok(file) = zip.by_name(name) else { continue };
+        let mut xml = Vec::new();
+        if file.take(MAX_HEADER_XML + 1).read_to_end(&mut xml).is_err() || xml.len() as u64 > MAX_HEADER_XML {
+            continue;
+        }
+        let Ok(header) = parse(&xml) else { continue };
+        if let Some(line) = header.paragraphs.into_iter().find(|p| p.contains('报')) {
+            return Some(line);
+        }
+    }
+    None
 }
 
 /// A cell being read.

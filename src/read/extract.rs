@@ -86,7 +86,7 @@ pub(crate) struct Hit<'a> {
 }
 
 impl<'a> Grids<'a> {
-    fn new(doc: &'a Document) -> Grids<'a> {
+    pub(crate) fn new(doc: &'a Document) -> Grids<'a> {
         let mut grids = Grids {
             by_rest: HashMap::default(),
             grids: doc
@@ -433,7 +433,14 @@ fn place<'g>(
 /// The one cell whose normalized text is `text`: the header a table is found by. A header written
 /// into each cell of a range instead of merging it (`行政复议` five times in a row) counts once.
 fn anchor<'a>(grids: &'a Grids, text: &str, what: &str) -> Result<Option<Hit<'a>>, ErrorKind> {
-    let all: Vec<Hit> = grids.all().filter(|f| f.norm == text).collect();
+    // The header as written, or with a unit after it (`自然人（个）`, `行政复议(件)`).
+    let unit = |n: &str| {
+        n.strip_prefix(text)
+            .and_then(|r| r.strip_prefix('('))
+            .and_then(|r| r.strip_suffix(')'))
+            .is_some_and(|u| (1..=2).contains(&u.chars().count()))
+    };
+    let all: Vec<Hit> = grids.all().filter(|f| f.norm == text || unit(f.norm)).collect();
     let continues = |f: &Hit, g: &Hit| {
         f.grid == g.grid
             && ((f.cell.row == g.cell.row && g.cell.col + g.cell.cols == f.cell.col)

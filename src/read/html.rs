@@ -113,6 +113,9 @@ struct RawCell {
 struct RawTable {
     rows: Vec<Vec<RawCell>>,
     cell: Option<RawCell>,
+    /// A table inside one of its cells: a layout table (an old page system's page laid out in
+    /// `<td>`s), whose cells hold the page's text, not a report's.
+    layout: bool,
 }
 
 /// Elements whose content is not shown.
@@ -195,7 +198,12 @@ impl Walker {
             self.block_boundary();
         }
         match name {
-            "table" => self.tables.push(RawTable::default()),
+            "table" => {
+                if let Some(outer) = self.tables.last_mut().filter(|t| t.cell.is_some()) {
+                    outer.layout = true;
+                }
+                self.tables.push(RawTable::default());
+            }
             "tr" => {
                 if let Some(t) = self.tables.last_mut() {
                     t.rows.push(Vec::new());
@@ -234,11 +242,25 @@ impl Walker {
             "table" => {
                 if let Some(t) = self.tables.pop() {
                     self.tables_read += 1;
+                    // A layout table's text (title, sentences, signature) is the page's prose.
+                    let prose: Vec<String> = if t.layout {
+                        t.rows
+                            .iter()
+                            .flatten()
+                            .flat_map(|c| c.text.lines().map(str::to_string).collect::<Vec<_>>())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     let grid = layout(&format!("表格{}", self.tables_read), t);
                     if self.tables.is_empty() {
                         self.split.add(&mut self.grids, self.prose.ended(), grid);
                     } else {
                         self.grids.push(grid);
+                    }
+                    for line in prose {
+                        self.prose.push(Self::cell(&mut self.tables), &line);
+                        self.block_boundary();
                     }
                 }
             }
@@ -282,18 +304,36 @@ fn parse(text: &str) -> Document {
         w.tables_read += 1;
         w.grids.push(layout(&format!("表格{}", w.tables_read), t));
     }
-    // The page's own `<title>` (a site's name after the report's is cut by the title reader).
-    let title = html
+    // The article's title as page systems declare it (`<meta name="ArticleTitle">`, the heading a
+    // script fills in), else the page's own `<title>` (a site's name after the report's is cut by
+    // the title reader).
+    let meta_title = html
         .tree
         .nodes()
-        .find(|n| matches!(n.value(), Node::Element(e) if e.name() == "title"))
-        .map(|n| {
-            n.descendants()
-                .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
-                .collect::<String>()
+        .filter_map(|n| match n.value() {
+            Node::Element(e) if e.name() == "meta" => Some(e),
+            _ => None,
         })
-        .map(|t| super::grid::tidy(&t))
+        .find(|e| {
+            e.attr("name")
+                .or_else(|| e.attr("property"))
+                .is_some_and(|n| ["articletitle", "og:title", "dc.title"].contains(&n.to_ascii_lowercase().as_str()))
+        })
+        .and_then(|e| e.attr("content"))
+        .map(super::grid::tidy)
         .filter(|t| !t.is_empty());
+    let title = meta_title.or_else(|| {
+        html.tree
+            .nodes()
+            .find(|n| matches!(n.value(), Node::Element(e) if e.name() == "title"))
+            .map(|n| {
+                n.descendants()
+                    .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+                    .collect::<String>()
+            })
+            .map(|t| super::grid::tidy(&t))
+            .filter(|t| !t.is_empty())
+    });
     Document {
         grids: w.grids,
         paragraphs: w.prose.finish(),
@@ -388,6 +428,19 @@ mod tests {
         assert_eq!(row[0].text, "商业企业");
         assert_eq!(row[1].text, "结果纠正");
         assert_eq!(row[2].text, "1");
+    }
+
+    #[test]
+    fn a_layout_tables_text_is_prose() {
+        let doc = parse(
+            "<table><tr><td><div>某某局2024年政府信息公开工作年度报告</div><p>一、总体情况</p>\
+             <table><tr><td>规章</td><td>3</td></tr></table><p>某某局</p></td></tr></table>",
+        );
+        assert_eq!(
+            doc.paragraphs,
+            vec!["某某局2024年政府信息公开工作年度报告", "一、总体情况", "某某局"]
+        );
+        assert!(doc.grids.iter().any(|g| g.cells().iter().any(|c| c.text == "规章")));
     }
 
     #[test]

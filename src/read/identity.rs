@@ -55,24 +55,44 @@ pub(crate) fn identify(doc: &Document, grids: &Grids, stem: &str, options: &Opti
         // title; their other sheets have column headers such as 单位名称 that are not a cover.
         places.push((Found::Title, title(doc, grids)));
     } else {
-        places.push((Found::Cover, cover(grids)));
-        places.push((Found::Title, title(doc, grids)));
-        places.push((Found::Caption, caption(grids)));
-        places.push((Found::Sentence, sentence(&doc.paragraphs)));
-        places.push((Found::Signature, signature(&doc.paragraphs)));
+        let others = [
+            (Found::Cover, cover(grids)),
+            (Found::Caption, caption(grids)),
+            (
+                Found::Caption,
+                if doc.published {
+                    Said::default()
+                } else {
+                    sheet_year(doc)
+                },
+            ),
+            (Found::Sentence, sentence(&doc.paragraphs)),
+            (Found::Signature, signature(&doc.paragraphs)),
+        ];
+        let title = page_or_heading(doc, grids, &others);
+        places.push(others[0].clone());
+        places.push((Found::Title, title));
+        places.extend(others.into_iter().skip(1));
     }
     let (file_agency, file_year) = parse_title(stem);
     places.push((
         Found::FileName,
         Said {
-            agency: Some(file_agency.unwrap_or_else(|| stem.trim().to_string())).filter(|a| !a.is_empty()),
+            agency: Some(file_agency.clone().unwrap_or_else(|| stem.trim().to_string())).filter(|a| !a.is_empty()),
             year: file_year,
         },
     ));
-    let agency = places
+    let mut agency = places
         .iter()
         .find_map(|(f, s)| Some((s.agency.clone()?, *f)))
         .or_else(|| Some((stem.trim().to_string(), Found::FileName)));
+    // Nothing in the text names the agency: a department's own site names it after the report's
+    // title in the page's `<title>` (`2024年政府信息公开工作年度报告_某某局`).
+    if agency.as_ref().is_none_or(|(_, f)| *f == Found::FileName) && file_agency.is_none() {
+        if let Some(site) = doc.title.as_deref().and_then(site_agency) {
+            agency = Some((site, Found::Title));
+        }
+    }
     let year = places.iter().find_map(|(f, s)| Some((s.year?, *f)));
     let mut conflicts = Vec::new();
     let witnesses = |f: &Found| {
@@ -117,6 +137,80 @@ pub(crate) fn identify(doc: &Document, grids: &Grids, stem: &str, options: &Opti
     }
 }
 
+/// The agency a page's `<title>` names after the report's own title, as a department's site puts
+/// its name there (`2024年政府信息公开工作年度报告_某某局`); `None` when the title part names one itself.
+fn site_agency(title: &str) -> Option<String> {
+    let parts: Vec<&str> = title
+        .split(['_', '|', '｜', '—', '-'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (report, rest) = parts.split_first()?;
+    let (agency, year) = parse_title(report);
+    if agency.is_some() || year.is_none() {
+        return None;
+    }
+    rest.iter()
+        .map(|p| p.trim_end_matches("门户网站").trim_end_matches("网站"))
+        .find(|p| crate::agency::looks_like(p) && !p.contains("政府信息公开"))
+        .map(str::to_string)
+}
+
+/// The year the sheets of a workbook are named by (`2024年`, `2024年表三`), when every sheet
+/// naming one names the same.
+fn sheet_year(doc: &Document) -> Said {
+    static YEAR: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = YEAR.get_or_init(|| Regex::new(r"(\d{4})年").ok()).as_ref() else {
+        return Said::default();
+    };
+    let mut years = doc
+        .grids
+        .iter()
+        .filter_map(|g| {
+            re.captures(&arabic_years(&g.name))?
+                .get(1)?
+                .as_str()
+                .parse::<i32>()
+                .ok()
+        })
+        .filter(|y| YEARS.contains(y));
+    let first = years.next();
+    Said {
+        agency: None,
+        year: first.filter(|y| years.all(|z| z == *y)),
+    }
+}
+
+/// The agency and year a cover on a hidden sheet gives (`all`: every sheet, `visible`: those shown).
+pub(crate) fn hidden_cover(all: &Document, visible: &Document) -> (Option<String>, Option<i32>) {
+    let hidden = Document {
+        grids: all
+            .grids
+            .iter()
+            .filter(|g| !visible.grids.iter().any(|v| v.name == g.name))
+            .cloned()
+            .collect(),
+        paragraphs: Vec::new(),
+        title: None,
+        names: Vec::new(),
+        published: false,
+    };
+    if hidden.grids.is_empty() {
+        return (None, None);
+    }
+    let said = cover(&Grids::new(&hidden));
+    (said.agency, said.year)
+}
+
+/// The agency and year a title in a workbook's page headers gives (`header_lines` as
+/// [`super::workbook::page_headers`] reads them).
+pub(crate) fn header_title(header_lines: &[String]) -> (Option<String>, Option<i32>) {
+    header_lines
+        .iter()
+        .find_map(|l| title_line(l))
+        .map_or((None, None), |s| (s.agency, s.year))
+}
+
 /// Whether two spellings name one agency: one key holds the other (`区民政局`, `江滨区民政局`).
 fn same_agency(a: &str, b: &str) -> bool {
     let (a, b) = (crate::agency::key(a), crate::agency::key(b));
@@ -153,10 +247,24 @@ const AGENCY_LABELS: &[&str] = &[
     "单位名称",
     "填报机关",
     "编制单位",
+    "填报部门",
+    "部门名称",
+    "机关名称",
+    "填报机构",
 ];
 
 /// Cover labels that introduce the report year, folded.
-const YEAR_LABELS: &[&str] = &["报告年度", "填报年度", "统计年度", "年度"];
+const YEAR_LABELS: &[&str] = &[
+    "报告年度",
+    "填报年度",
+    "统计年度",
+    "年度",
+    "年份",
+    "统计期间",
+    "统计时段",
+    "统计期",
+    "报告期",
+];
 
 /// Words that are a field's label, not its value: a cell holding one beside a label makes that
 /// label a column header (`单位名称 | 联系人 | 电话`), not a cover field.
@@ -184,6 +292,8 @@ const FIELD_WORDS: &[&str] = &[
     "填报年度",
     "单位名称",
     "填报单位",
+    "填报部门",
+    "年份",
 ];
 
 /// The agency and year a cover gives: a label with its value in the same cell (`填报单位：区民政局`,
@@ -199,7 +309,9 @@ fn cover(grids: &Grids) -> Said {
         }
         if said.year.is_none() {
             if let Some(value) = field(grids, hit, YEAR_LABELS) {
-                said.year = year_value(&value);
+                said.year = year_value(&value)
+                    .or_else(|| period_year(&value))
+                    .or_else(|| typed_as_date(&value));
             }
         }
         if said.agency.is_some() && said.year.is_some() {
@@ -211,6 +323,20 @@ fn cover(grids: &Grids) -> Said {
 
 /// The value of a cover field whose label (one of `labels`) starts this cell.
 fn field(grids: &Grids, hit: super::extract::Hit<'_>, labels: &[&str]) -> Option<String> {
+    // Several fields in one cell, set apart by runs of spaces (`报告年度：2024年度　　填报单位：区商务局`,
+    // `填报单位：区司法局　　　　单位：件`): each field alone.
+    let fields = if hit.cell.text.matches([':', '：']).nth(1).is_some() {
+        spaced_fields(&hit.cell.text)
+    } else {
+        Vec::new()
+    };
+    if fields.iter().filter(|f| f.contains([':', '：'])).count() > 1 {
+        return fields.iter().find_map(|f| {
+            let (label, value) = f.split_once([':', '：'])?;
+            let value = value.trim();
+            (labels.contains(&normalize(label).as_str()) && !value.is_empty()).then(|| value.to_string())
+        });
+    }
     let label = labels.iter().find(|l| hit.norm.starts_with(*l))?;
     let rest = hit.norm[label.len()..].trim_start_matches([':', '：']);
     if !rest.is_empty() {
@@ -250,6 +376,53 @@ fn field(grids: &Grids, hit: super::extract::Hit<'_>, labels: &[&str]) -> Option
     }
 }
 
+/// A cell's text split at runs of two or more spaces (the way one cell is made to hold two fields).
+fn spaced_fields(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut run: Option<usize> = None;
+    let mut count = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if run.is_none() {
+                run = Some(i);
+                count = 0;
+            }
+            count += 1;
+        } else {
+            if let (Some(r), true) = (run, count >= 2) {
+                out.push(text[start..r].trim());
+                start = i;
+            }
+            run = None;
+        }
+    }
+    out.push(text[start..].trim());
+    out.retain(|f| !f.is_empty());
+    out
+}
+
+/// The year of a year cell stored as a date (Excel turns a typed `2024年1月` into 2024-01-01, shown
+/// `2024年`): a first of January under a year label.
+fn typed_as_date(value: &str) -> Option<i32> {
+    let y: i32 = value.trim().strip_suffix("-01-01")?.parse().ok()?;
+    YEARS.contains(&y).then_some(y)
+}
+
+/// The year of a statistics period written as the report's whole year (`2024年1月1日至2024年12月31日`).
+fn period_year(text: &str) -> Option<i32> {
+    static PERIOD: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = PERIOD
+        .get_or_init(|| {
+            Regex::new(r"^(?P<y>\d{4})年1月1日(?:起)?(?:至|到|—|－|-|~)(?P<z>\d{4})年12月31日(?:止)?$").ok()
+        })
+        .as_ref()?;
+    let squeezed: String = arabic_years(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let c = re.captures(&squeezed)?;
+    let (y, z) = (c.name("y")?.as_str(), c.name("z")?.as_str());
+    (y == z).then(|| y.parse().ok()).flatten().filter(|y| YEARS.contains(y))
+}
+
 /// Whether a cell's text is a label of a cover field (an agency or year label, `联系人`,
 /// `填报日期：` …), not a value.
 fn is_label(text: &str) -> bool {
@@ -268,10 +441,7 @@ fn is_field_word(text: &str) -> bool {
 /// A cover's agency value, if it can be one: a name, not a number, a date, a note or a sentence.
 fn agency_value(value: &str) -> Option<String> {
     let v = value.trim().trim_matches(['《', '》', '“', '”']).trim();
-    let v = ["（盖章）", "(盖章)", "（公章）", "(公章)", "（章）"]
-        .iter()
-        .fold(v, |v, seal| v.strip_suffix(seal).unwrap_or(v))
-        .trim();
+    let v = without_seal(v);
     let n = normalize(v);
     let chars = v.chars().count();
     let plausible = (2..=40).contains(&chars)
@@ -312,7 +482,11 @@ pub fn year_value(text: &str) -> Option<i32> {
 /// Whether a folded text is a date (`2024-12-31`, `2025年1月10日`, `2024.12.31`).
 fn date_like(n: &str) -> bool {
     static DATE: OnceLock<Option<Regex>> = OnceLock::new();
-    DATE.get_or_init(|| Regex::new(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}").ok())
+    // Month and day in digits or, as official documents date them, in Chinese numerals
+    // (`2025年一月二十日` once the year is in digits).
+    DATE.get_or_init(|| {
+        Regex::new(r"\d{4}\s*(?:[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}|年[一二三四五六七八九十〇]{1,3}月[一二三四五六七八九十〇]{1,3}日)").ok()
+    })
         .as_ref()
         .is_some_and(|re| re.is_match(n))
 }
@@ -340,12 +514,51 @@ fn is_note(text: &str) -> bool {
 /// takes it from a subtitle under it (`（2024年度）`). The first title giving both agency and year
 /// wins, else the first giving either.
 fn title(doc: &Document, grids: &Grids) -> Said {
+    title_from(doc, grids, true)
+}
+
+/// The title when a page's `<title>` and its visible heading disagree (a `<title>` left from last
+/// year's page, or another agency's): the heading, where more of the other places agree with it
+/// than with the `<title>`; else the `<title>`, which a sidebar of other reports cannot mislead.
+fn page_or_heading(doc: &Document, grids: &Grids, others: &[(Found, Said)]) -> Said {
+    let page = title_from(doc, grids, true);
+    if doc.title.is_none() {
+        return page;
+    }
+    let heading = title_from(doc, grids, false);
+    let support = |agency: Option<&String>, year: Option<i32>| -> usize {
+        others
+            .iter()
+            .filter(|(_, s)| {
+                agency.is_some_and(|a| s.agency.as_ref().is_some_and(|b| same_agency(a, b)))
+                    || year.is_some_and(|y| s.year == Some(y))
+            })
+            .count()
+    };
+    let mut out = page.clone();
+    if let (Some(p), Some(h)) = (&page.agency, &heading.agency) {
+        if !same_agency(p, h) && support(Some(h), None) > support(Some(p), None) {
+            out.agency = Some(h.clone());
+        }
+    }
+    if let (Some(p), Some(h)) = (page.year, heading.year) {
+        if p != h && support(None, Some(h)) > support(None, Some(p)) {
+            out.year = Some(h);
+        }
+    }
+    out
+}
+
+/// The title, with the page's `<title>` among the lines looked at or not.
+fn title_from(doc: &Document, grids: &Grids, page_title: bool) -> Said {
     let mut lines: Vec<String> = Vec::new();
-    lines.extend(doc.title.iter().cloned());
+    if page_title {
+        lines.extend(doc.title.iter().cloned());
+    }
     lines.extend(doc.paragraphs.iter().take(30).cloned());
     let paragraphs = lines.len();
     // Cells: each, and the next text below it in its column, so a title split over two rows joins.
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut pairs: Vec<(usize, String, String)> = Vec::new();
     // Every title has 报 (报告, 年报): only cells with it are looked at, each with the text after it
     // (its subtitle) and the text it is the next of (the first half of a split title).
     let next_of = |grid: &super::Grid, cell: &super::GridCell| -> Option<(u32, u32)> {
@@ -361,11 +574,12 @@ fn title(doc: &Document, grids: &Grids) -> Said {
             .map(|c| (c.row, c.col))
     };
     for hit in grids.all().filter(|h| h.norm.len() <= 240 && h.norm.contains('报')) {
+        let at = lines.len();
         lines.push(hit.cell.text.clone());
         let grid = grids.grid(hit.grid);
         let here = (hit.cell.row, hit.cell.col);
         if let Some(next) = next_of(grid, hit.cell).and_then(|(r, c)| grid.at(r, c)) {
-            pairs.push((hit.cell.text.clone(), next.text.clone()));
+            pairs.push((at, hit.cell.text.clone(), next.text.clone()));
         }
         let above = (hit.cell.row.saturating_sub(2)..hit.cell.row)
             .rev()
@@ -378,28 +592,31 @@ fn title(doc: &Document, grids: &Grids) -> Said {
             .find(|c| c.col < hit.cell.col && !c.is_blank());
         for before in [above, left].into_iter().flatten() {
             if before.number.is_none() && next_of(grid, before) == Some(here) {
-                pairs.push((before.text.clone(), hit.cell.text.clone()));
+                pairs.push((at, before.text.clone(), hit.cell.text.clone()));
             }
         }
     }
     for i in 0..paragraphs.saturating_sub(1) {
-        pairs.push((lines[i].clone(), lines[i + 1].clone()));
+        pairs.push((i, lines[i].clone(), lines[i + 1].clone()));
     }
-    let mut found: Vec<Said> = Vec::new();
+    // Each title found with its place: a line at its index, two lines joined at the first's. The
+    // first place giving both agency and year wins, so a heading split in two beats a link to
+    // another report further down (`相关链接：…`, a footer's list).
+    let mut found: Vec<(usize, Said)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(mut said) = title_line(line) else { continue };
         // A title without a year: the line under it may be the subtitle `（2024年度）`.
         if said.year.is_none() && i + 1 < paragraphs {
             said.year = year_value(&lines[i + 1]);
         }
-        found.push(said);
+        found.push((i, said));
     }
-    for (first, second) in &pairs {
+    for (at, first, second) in &pairs {
         if title_line(first).is_some() {
             if let Some(y) = year_value(second) {
                 if let Some(mut said) = title_line(first).filter(|s| s.year.is_none()) {
                     said.year = Some(y);
-                    found.push(said);
+                    found.push((*at, said));
                 }
             }
             continue;
@@ -407,15 +624,49 @@ fn title(doc: &Document, grids: &Grids) -> Said {
         if first.contains(['：', ':']) || !title_like(first) {
             continue;
         }
+        // A line that is a whole title alone is not the second half of another.
+        if title_line(second).is_some_and(|s| s.agency.is_some() && s.year.is_some()) {
+            continue;
+        }
         let joined = format!("{}{}", first.trim(), second.trim());
         if let Some(said) = title_line(&joined) {
-            found.push(said);
+            found.push((*at, said));
         }
     }
+    // A title set over three lines (`某某局` / `2024年度` / `政府信息公开工作年度报告`): taken only
+    // when the three give both agency and year.
+    for i in 0..paragraphs.saturating_sub(2) {
+        let part = |k: usize| -> Option<&str> {
+            let t = lines[i + k].trim();
+            (title_like(t) && !t.contains(['：', ':']) && t.chars().count() <= 30).then_some(t)
+        };
+        let (Some(a), Some(b), Some(c)) = (part(0), part(1), part(2)) else {
+            continue;
+        };
+        // Not when the last two are a whole title already (a line above is no part of it).
+        let whole = |t: &str| title_line(t).is_some_and(|s| s.agency.is_some() && s.year.is_some());
+        if title_line(a).is_some()
+            || title_line(b).is_some()
+            || title_line(&format!("{a}{b}")).is_some()
+            || whole(&format!("{b}{c}"))
+        {
+            continue;
+        }
+        if let Some(said) = title_line(&format!("{a}{b}{c}")).filter(|s| s.agency.is_some() && s.year.is_some()) {
+            found.push((i, said));
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
     found
         .iter()
+        .map(|(_, s)| s)
         .find(|s| s.agency.is_some() && s.year.is_some())
-        .or_else(|| found.iter().find(|s| s.agency.is_some() || s.year.is_some()))
+        .or_else(|| {
+            found
+                .iter()
+                .map(|(_, s)| s)
+                .find(|s| s.agency.is_some() || s.year.is_some())
+        })
         .cloned()
         .unwrap_or_default()
 }
@@ -427,8 +678,9 @@ pub(crate) fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
 
 /// What one line says if it is a report's title, `None` if it is not one.
 fn title_line(line: &str) -> Option<Said> {
-    let text = strip_archive_label(line.trim());
-    if is_note(text) || text.chars().count() > 160 {
+    let text = unwrap_notice(strip_archive_label(line.trim()));
+    // A sentence (`现将我局2024年…报告公布如下。`) is no title.
+    if is_note(text) || link_list(text) || text.contains('。') || text.chars().count() > 160 {
         return None;
     }
     let (agency, year) = parse_title(text);
@@ -444,6 +696,46 @@ fn title_line(line: &str) -> Option<Said> {
         agency: agency.filter(|a| plausible_agency(a)),
         year,
     })
+}
+
+/// The report's title inside a notice's that publishes it (`关于印发《某某局2023年政府信息公开工作年度
+/// 报告》的通知`, `某某办关于公布《…》的通知`): the title in the book-title marks.
+fn unwrap_notice(text: &str) -> &str {
+    let Some(inner) = text
+        .strip_suffix("的通知")
+        .or_else(|| text.strip_suffix("的公告"))
+        .and_then(|t| t.strip_suffix('》'))
+    else {
+        return text;
+    };
+    match inner.rsplit_once('《') {
+        Some((before, title))
+            if before.ends_with(['发', '布', '转', '开']) && before.contains("关于") && !title.contains('《') =>
+        {
+            title
+        }
+        _ => text,
+    }
+}
+
+/// Whether a line is a page's list of links to other pages (`相关链接：…`, `上一篇：…`): the reports
+/// it names are others'.
+fn link_list(text: &str) -> bool {
+    let n = normalize(text);
+    [
+        "相关链接",
+        "相关文章",
+        "相关阅读",
+        "相关信息",
+        "相关文件",
+        "延伸阅读",
+        "推荐阅读",
+        "热点信息",
+        "上一篇",
+        "下一篇",
+    ]
+    .iter()
+    .any(|p| n.starts_with(p))
 }
 
 /// `标题：…`, `文章标题：…` as a page archive writes its metadata: the title without its label.
@@ -471,7 +763,21 @@ fn title_like(text: &str) -> bool {
 fn plausible_agency(name: &str) -> bool {
     let n = name.trim();
     let chars = n.chars().count();
-    (2..=50).contains(&chars) && !is_note(n) && !date_like(&normalize(n))
+    (2..=50).contains(&chars) && !is_note(n) && !date_like(&normalize(n)) && !self_reference(n)
+}
+
+/// Whether a name is the report speaking of itself (`我局`, `本机关`, `本单位`, `现将我局`): the
+/// agency is named elsewhere, if anywhere.
+fn self_reference(name: &str) -> bool {
+    static SELF: OnceLock<Option<Regex>> = OnceLock::new();
+    SELF.get_or_init(|| {
+        Regex::new(
+            r"^(?:现将|现|特将|兹将)?(?:我们|我|本)(?:局|委|办|院|馆|所|站|队|中心|单位|机关|部门|部|区|县|市|镇|乡|街道|公司|学校|校|厅|会|处|室|府|委员会|办公室|管委会)$",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|re| re.is_match(name.trim()))
 }
 
 /// The forms of a title, on text with spaces removed and Chinese-numeral years in digits. Each
@@ -481,14 +787,19 @@ fn title_forms() -> &'static [Regex] {
     static FORMS: OnceLock<Vec<Regex>> = OnceLock::new();
     FORMS.get_or_init(|| {
         [
-            // …2024年(度)政府信息公开(工作)(年度)报告, …2024年(度)…年报
-            r"^(?P<a>.*?)(?P<y>\d{4})年度?(?P<b>.*?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)",
+            // …2024年(度)政府信息公开(工作)(年度)报告, …2024年(度)…年报, (关于)…2024年度政府信息公开
+            // 工作(情况)的报告
+            r"^(?P<a>.*?)(?P<y>\d{4})年度?(?P<b>.*?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?的?(?:年度)?(?:报告|年报)",
             // …政府信息公开工作2024年度报告
             r"^(?P<a>.*?)(?:政府信息公开|政务公开)(?:工作)?(?P<y>\d{4})年度?(?:工作)?(?:报告|年报)",
             // 某某镇2022年报
             r"^(?P<a>.*?)(?P<y>\d{4})(?:年度)?年报",
+            // …政府信息公开工作年度报告（2024年度）: the year in brackets after the title
+            r"^(?P<a>.*?)(?:政府信息公开|政务公开)(?:工作)?(?:情况)?的?(?:年度)?(?:报告|年报)[(（〔\[【](?P<y>\d{4})年?度?[)）〕\]】]",
+            // （2024）某某局政府信息公开工作年度报告: the year in brackets before it
+            r"^[(（〔\[【](?P<y>\d{4})年?度?[)）〕\]】](?P<a>.*?)(?:政府信息公开|政务公开)(?:工作)?(?:情况)?的?(?:年度)?(?:报告|年报)",
             // …政府信息公开(工作)(年度)报告, no year
-            r"^(?P<a>.*?)(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)",
+            r"^(?P<a>.*?)(?:政府信息公开|政务公开)(?:工作)?(?:情况)?的?(?:年度)?(?:报告|年报)",
         ]
         .iter()
         .filter_map(|p| Regex::new(p).ok())
@@ -518,6 +829,10 @@ fn title_forms() -> &'static [Regex] {
 /// assert_eq!(parse_title("XX局2022年政府信息公开工作年度报告 来源： 时间：2023-01-09 19:52 微信 微博 QQ").1, Some(2022));
 /// assert_eq!(parse_title("某区第二中学2024年政府信息公开工作年度报告").0.as_deref(), Some("某区第二中学"));
 /// assert_eq!(parse_title("当前位置：首页 > 政务公开 > 某某局2023年政府信息公开工作年度报告").0.as_deref(), Some("某某局"));
+/// assert_eq!(parse_title("某某局关于2024年度政府信息公开工作情况的报告"), (Some("某某局".into()), Some(2024)));
+/// assert_eq!(parse_title("关于某某局2024年政府信息公开工作的报告"), (Some("某某局".into()), Some(2024)));
+/// assert_eq!(parse_title("某某局政府信息公开工作年度报告（2024年）"), (Some("某某局".into()), Some(2024)));
+/// assert_eq!(parse_title("（2024）某某局政府信息公开工作年度报告"), (Some("某某局".into()), Some(2024)));
 /// ```
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
     let squeezed: String = arabic_years(text).chars().filter(|c| !c.is_whitespace()).collect();
@@ -525,7 +840,7 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
     if squeezed.contains("报告格式") {
         return (None, None);
     }
-    for (i, form) in title_forms().iter().enumerate() {
+    for form in title_forms() {
         let Some(c) = form.captures(&squeezed) else { continue };
         let year = c
             .name("y")
@@ -538,7 +853,7 @@ pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
         let after = clean_agency(c.name("b").map_or("", |m| m.as_str()));
         let agency = if before.is_empty() { after } else { before };
         // The no-year form matches a title whose year was not understood: only a plain name then.
-        if i == 3 && agency.chars().any(|c| c.is_ascii_digit()) && agency.contains('年') {
+        if c.name("y").is_none() && agency.chars().any(|c| c.is_ascii_digit()) && agency.contains('年') {
             return (None, None);
         }
         return ((!agency.is_empty()).then_some(agency), year);
@@ -562,6 +877,8 @@ fn clean_agency(text: &str) -> String {
     }
     let t = strip_attachment(t);
     let t = t.trim_start_matches("关于");
+    // `某某局关于2024年度…的报告`: the 关于 after the name.
+    let t = t.strip_suffix("关于").unwrap_or(t);
     t.trim_matches(|c: char| {
         c.is_whitespace()
             || matches!(
@@ -632,6 +949,17 @@ fn caption(grids: &Grids) -> Said {
         .filter_map(|p| Regex::new(p).ok())
         .collect()
     });
+    // `表二　某某局2024年主动公开政府信息情况统计表`, `表三：收到和处理政府信息公开申请情况（某某局
+    // 2024年度）`: the caption names the table's subject too.
+    static SUBJECT: OnceLock<Option<Regex>> = OnceLock::new();
+    let subject = SUBJECT
+        .get_or_init(|| {
+            Regex::new(
+                r"^表[二三四2-4][:：\-—]?(?:(?P<y0>\d{4})年度?)?(?P<a>[^（(]*?)(?:(?P<y>\d{4})年度?)?(?:主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政复议、?行政诉讼情况)(?:统计表|情况表|表)?(?:[(（](?P<a2>[^（()）]+?)(?P<y2>\d{4})?年?度?[)）])?$",
+            )
+            .ok()
+        })
+        .as_ref();
     let mut agencies: Vec<String> = Vec::new();
     let mut year = None;
     for hit in grids
@@ -639,6 +967,24 @@ fn caption(grids: &Grids) -> Said {
         .filter(|h| h.norm.contains('表') && h.norm.chars().count() <= 40)
     {
         let squeezed = arabic_years(&hit.cell.text.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+        if let Some(c) = subject.and_then(|re| re.captures(&squeezed)) {
+            let a = [c.name("a"), c.name("a2")]
+                .into_iter()
+                .flatten()
+                .map(|m| clean_agency(m.as_str()))
+                .find(|a| crate::agency::looks_like(a));
+            if let Some(a) = a {
+                year = year.or_else(|| {
+                    [c.name("y0"), c.name("y"), c.name("y2")]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|y| y.as_str().parse().ok())
+                        .filter(|y| YEARS.contains(y))
+                });
+                agencies.push(a);
+                continue;
+            }
+        }
         for form in forms {
             let Some(c) = form.captures(&squeezed) else { continue };
             let a = clean_agency(c.name("a").map_or("", |m| m.as_str()));
@@ -728,10 +1074,20 @@ fn signature(paragraphs: &[String]) -> Said {
     let tail: Vec<&String> = paragraphs.iter().rev().take(8).collect();
     for (i, line) in tail.iter().enumerate() {
         if !signing_date(line) {
+            // Agency and date on one line: `江滨区民政局　　2025年1月15日`.
+            if let Some((name, date)) = line.trim().rsplit_once([' ', '\u{3000}', '\t']) {
+                let name = without_seal(name.trim());
+                if signing_date(date) && signing_agency(name) {
+                    return Said {
+                        agency: Some(name.to_string()),
+                        year: None,
+                    };
+                }
+            }
             continue;
         }
         if let Some(above) = tail.get(i + 1) {
-            let name = above.trim();
+            let name = without_seal(above.trim());
             if signing_agency(name) {
                 return Said {
                     agency: Some(name.to_string()),
@@ -741,6 +1097,14 @@ fn signature(paragraphs: &[String]) -> Said {
         }
     }
     Said::default()
+}
+
+/// A name without the `（盖章）` / `(公章)` written after it where the seal goes.
+fn without_seal(name: &str) -> &str {
+    ["（盖章）", "(盖章)", "（公章）", "(公章)", "（章）", "(章)"]
+        .iter()
+        .fold(name, |v, seal| v.strip_suffix(seal).unwrap_or(v))
+        .trim()
 }
 
 /// Whether a line is the date of a signature (`2026年1月28日`, `二〇二六年1月28日`).
@@ -815,6 +1179,56 @@ mod tests {
             signature(&lines("联系电话：0591-12345678\n2026年1月28日")),
             Said::default()
         );
+    }
+
+    #[test]
+    fn signatures_dated_in_chinese_numerals_sealed_or_on_one_line() {
+        let want = Said {
+            agency: Some("某某区林业局".into()),
+            year: None,
+        };
+        assert_eq!(signature(&lines("无。\n某某区林业局\n二〇二五年一月二十日")), want);
+        assert_eq!(signature(&lines("无。\n某某区林业局（盖章）\n2025年1月20日")), want);
+        assert_eq!(signature(&lines("无。\n某某区林业局　　2025年1月20日")), want);
+    }
+
+    #[test]
+    fn notices_and_link_lists_around_titles() {
+        let s = title_line("关于印发《某某区发展和改革局2023年政府信息公开工作年度报告》的通知");
+        assert_eq!(
+            s,
+            Some(Said {
+                agency: Some("某某区发展和改革局".into()),
+                year: Some(2023)
+            })
+        );
+        assert_eq!(
+            title_line("相关链接：某某区人民政府2024年政府信息公开工作年度报告"),
+            None
+        );
+        assert_eq!(title_line("现将我局2024年政府信息公开工作年度报告公布如下。"), None);
+        let s = sentence(&lines(
+            "根据《条例》要求，特向社会公布本机关2024年度政府信息公开工作年度报告。",
+        ));
+        assert_eq!(
+            s,
+            Said {
+                agency: None,
+                year: Some(2024)
+            }
+        );
+        assert!(self_reference("我局") && self_reference("本单位") && !self_reference("本溪市民政局"));
+        assert_eq!(
+            spaced_fields("报告年度：2024年度　　填报单位：区商务局"),
+            vec!["报告年度：2024年度", "填报单位：区商务局"]
+        );
+        assert_eq!(period_year("2024年1月1日至2024年12月31日"), Some(2024));
+        assert_eq!(period_year("2024年1月1日至2025年12月31日"), None);
+        assert_eq!(
+            site_agency("2024年政府信息公开工作年度报告_某某区生态环境局").as_deref(),
+            Some("某某区生态环境局")
+        );
+        assert_eq!(site_agency("某某局2024年政府信息公开工作年度报告_某某区人民政府"), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::model::{Location, Report};
+use crate::model::{Found, Location, Report};
 
 pub use grid::{Grid, GridCell};
 
@@ -483,7 +483,44 @@ fn read_kind(bytes: &[u8], path: &Path, options: &Options) -> Result<(InputKind,
                     .into(),
             ))
         }
-        other => Ok((kind, other?)),
+        other => {
+            let mut report = other?;
+            if kind.is_workbook() {
+                unseen_identity(&mut report, bytes, kind, &document, options);
+            }
+            Ok((kind, report))
+        }
+    }
+}
+
+/// A workbook naming its agency or year nowhere a reader sees may name them on a hidden cover
+/// sheet (the 封面 hidden once filled in), or in the title set in a sheet's page header (页眉): those
+/// are read then, before the file name.
+fn unseen_identity(report: &mut Report, bytes: &[u8], kind: InputKind, visible: &Document, options: &Options) {
+    let no_agency = report.source.agency_from == Found::FileName && options.agency.is_none();
+    let no_year = report.year.is_none() && options.year.is_none();
+    if !no_agency && !no_year {
+        return;
+    }
+    let cover = workbook::read_all_sheets(bytes, kind, &options.limits)
+        .map(|all| identity::hidden_cover(&all, visible))
+        .unwrap_or_default();
+    let header = identity::header_title(&workbook::page_headers(bytes, kind));
+    let agency = cover
+        .0
+        .map(|a| (a, Found::Cover))
+        .or(header.0.map(|a| (a, Found::Title)));
+    let year = cover
+        .1
+        .map(|y| (y, Found::Cover))
+        .or(header.1.map(|y| (y, Found::Title)));
+    if let (true, Some((agency, from))) = (no_agency, agency) {
+        report.agency = agency;
+        report.source.agency_from = from;
+    }
+    if let (true, Some((year, from))) = (no_year, year) {
+        report.year = Some(year);
+        report.source.year_from = from;
     }
 }
 

@@ -818,6 +818,51 @@ fn take_spill(f: &mut Fragment, chars: &[Ch], used: &mut [bool], height: f64) {
     }
 }
 
+/// Two parallel rules this close (points) are the two sides of one double line.
+const DOUBLE: f64 = 5.0;
+
+/// Rules drawn as double lines put on one line between them: a web page's table with separate
+/// borders (`<table border="1">` with its default `cellspacing`) gives each cell a box of its own,
+/// so that two neighbouring cells' borders run side by side a few points apart, and the cells'
+/// boxes would not touch. A rule with a parallel one more than 1 pt and less than [`DOUBLE`]
+/// beyond it, running beside it, is one of a pair: both go to the middle (the nearest partner is
+/// taken, each rule once), and the gaps the spacing leaves between collinear pieces are bridged.
+fn snap_doubles(mut rs: Vec<Rule>) -> Vec<Rule> {
+    rs.sort_by(|p, q| p.pos.total_cmp(&q.pos));
+    let mut paired = vec![false; rs.len()];
+    let mut doubled = false;
+    for i in 0..rs.len() {
+        if paired[i] {
+            continue;
+        }
+        let p = rs[i];
+        let partner = (i + 1..rs.len())
+            .take_while(|&j| rs[j].pos - p.pos <= DOUBLE)
+            .find(|&j| !paired[j] && rs[j].pos - p.pos > 1.0 && rs[j].a < p.b - SNAP && p.a < rs[j].b - SNAP);
+        if let Some(j) = partner {
+            let mid = (p.pos + rs[j].pos) / 2.0;
+            rs[i].pos = mid;
+            rs[j].pos = mid;
+            paired[i] = true;
+            paired[j] = true;
+            doubled = true;
+        }
+    }
+    if !doubled {
+        return rs;
+    }
+    // The cells' own borders stop short of each other by the spacing: bridge that gap.
+    rs.sort_by(|p, q| p.pos.total_cmp(&q.pos).then(p.a.total_cmp(&q.a)));
+    let mut out: Vec<Rule> = Vec::with_capacity(rs.len());
+    for r in rs {
+        match out.last_mut() {
+            Some(c) if (c.pos - r.pos).abs() <= 1.0 && r.a <= c.b + DOUBLE => c.b = c.b.max(r.b),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
 /// Joins collinear rules that overlap or touch.
 fn merge_rules(mut rs: Vec<Rule>) -> Vec<Rule> {
     rs.sort_by(|p, q| p.pos.total_cmp(&q.pos).then(p.a.total_cmp(&q.a)));
@@ -885,8 +930,8 @@ fn cluster(mut vals: Vec<f64>) -> Vec<f64> {
 /// Groups the page's rules into tables: rules that touch each other, with at least two of each
 /// direction and more than one cell, not a frame around other tables.
 fn find_tables(rules: &[Rule]) -> Vec<RuleSet> {
-    let hs = merge_rules(rules.iter().filter(|r| r.horiz).copied().collect());
-    let mut vs = merge_rules(rules.iter().filter(|r| !r.horiz).copied().collect());
+    let hs = merge_rules(snap_doubles(rules.iter().filter(|r| r.horiz).copied().collect()));
+    let mut vs = merge_rules(snap_doubles(rules.iter().filter(|r| !r.horiz).copied().collect()));
     vs.sort_by(|p, q| p.pos.total_cmp(&q.pos));
     let n = hs.len() + vs.len();
     let mut parent: Vec<usize> = (0..n).collect();

@@ -9,7 +9,9 @@ use crate::format::Kind;
 use crate::model::{clean, Reading};
 
 /// Texts that mean "nothing" and are read as 0 with a warning.
-const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "null", "N/A", "n/a", "—/"];
+const DASHES: &[&str] = &[
+    "-", "--", "—", "——", "–", "/", "\\", "无", "null", "N/A", "n/a", "—/", "暂无", "(无)", "〇",
+];
 
 /// Reads one cell of the given kind.
 ///
@@ -30,6 +32,8 @@ const DASHES: &[&str] = &["-", "--", "—", "——", "–", "/", "\\", "无", "
 /// assert_eq!(parse("18651.06", None, Kind::Amount, false), (Some(18651.06), Reading::UnitAssumed));
 /// assert_eq!(parse("+5174", None, Kind::Signed, true), (Some(5174.0), Reading::Number));
 /// assert_eq!(parse("—", None, Kind::Count, true), (Some(0.0), Reading::Dash));
+/// assert_eq!(parse("――", None, Kind::Count, true), (Some(0.0), Reading::Dash));
+/// assert_eq!(parse("暂无", None, Kind::Count, true), (Some(0.0), Reading::Dash));
 /// assert_eq!(parse("", None, Kind::Count, true), (Some(0.0), Reading::Blank));
 /// assert_eq!(parse("若干", None, Kind::Count, true), (None, Reading::NotNumber));
 /// assert_eq!(parse("12件", None, Kind::Count, true), (None, Reading::NotNumber));
@@ -139,7 +143,9 @@ fn fold(text: &str) -> String {
     text.chars()
         .filter_map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
-            '\u{2212}' | '\u{FE63}' => Some('-'),
+            '\u{2212}' | '\u{FE63}' | '\u{2010}'..='\u{2012}' => Some('-'),
+            // The horizontal bar a Chinese font draws as a dash.
+            '\u{2015}' => Some('—'),
             c if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' => None,
             c => Some(c),
         })

@@ -34,6 +34,93 @@ pub fn read_all_sheets(bytes: &[u8], kind: InputKind, limits: &Limits) -> Result
     read_sheets(bytes, kind, limits, Sheets::All)
 }
 
+/// The largest worksheet part searched for its page header.
+const MAX_SHEET_XML: u64 = 64 << 20;
+
+/// The text of the xlsx worksheets' page headers and footers (页眉/页脚: `&C某某局2024年…报告`), each
+/// without its format codes (`&C`, `&P`, `&"宋体,加粗"`, `&12`), in sheet order; empty for other
+/// kinds or a part that cannot be read.
+pub fn page_headers(bytes: &[u8], kind: InputKind) -> Vec<String> {
+    if kind != InputKind::Xlsx {
+        return Vec::new();
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("xl/worksheets/sheet") && n.ends_with(".xml"))
+        .map(|n| n.to_string())
+        .collect();
+    names.sort();
+    let mut out = Vec::new();
+    for name in names.iter().take(50) {
+        let Ok(file) = zip.by_name(name) else { continue };
+        let mut xml = Vec::new();
+        if std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SHEET_XML + 1), &mut xml).is_err()
+            || xml.len() as u64 > MAX_SHEET_XML
+        {
+            continue;
+        }
+        for tag in ["oddHeader", "firstHeader", "evenHeader", "oddFooter"] {
+            let open = format!("<{tag}>");
+            let close = format!("</{tag}>");
+            let Some(start) = memchr::memmem::find(&xml, open.as_bytes()) else {
+                continue;
+            };
+            let from = start + open.len();
+            let Some(len) = memchr::memmem::find(&xml[from..], close.as_bytes()) else {
+                continue;
+            };
+            let text = header_text(&String::from_utf8_lossy(&xml[from..from + len]));
+            if !text.is_empty() {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+/// A header's text without its format codes and XML escapes.
+fn header_text(raw: &str) -> String {
+    let raw = quick_xml::escape::unescape(raw).unwrap_or(std::borrow::Cow::Borrowed(raw));
+    let mut out = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '&' {
+            out.push(c);
+            continue;
+        }
+        // A code: `&"font"`, `&12` (size), or one letter (`&C`, `&P`, `&B` …); `&&` is an ampersand.
+        match chars.peek().copied() {
+            Some('"') => {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d == '"' {
+                        break;
+                    }
+                }
+            }
+            Some(d) if d.is_ascii_digit() => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            Some('&') => {
+                chars.next();
+                out.push('&');
+            }
+            Some(_) => {
+                chars.next();
+                out.push(' ');
+            }
+            None => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Which worksheets are read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Sheets {

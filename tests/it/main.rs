@@ -15,6 +15,7 @@ mod docx_report;
 mod errors;
 mod faults;
 mod format_spec;
+mod fresh;
 mod hardening;
 mod identity;
 mod indicators;
