@@ -19,27 +19,28 @@
 /// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Every cell's text passes through here: one pass, the last character kept at hand.
+    let mut last = '\0';
     for c in text.chars() {
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '、' if out.chars().last().is_some_and(|p| p.is_ascii_digit()) => '.',
-            '。' if out.chars().last().is_some_and(|p| p.is_ascii_digit()) => '.',
+            '、' | '。' if last.is_ascii_digit() => '.',
             '﹙' => '(',
             '﹚' => ')',
             '【' | '〔' => '[',
             '】' | '〕' => ']',
+            // 其它 → 其他 (also when the two were apart: `其 它`).
+            '它' if last == '其' => '他',
             _ => c,
         };
         if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '“' | '”' | '"' | '‘' | '’' | '\'') {
             continue;
         }
-        out.push(c.to_ascii_lowercase());
+        let c = c.to_ascii_lowercase();
+        out.push(c);
+        last = c;
     }
-    if out.contains("其它") {
-        out.replace("其它", "其他")
-    } else {
-        out
-    }
+    out
 }
 
 /// A numbering digit: ASCII or Chinese (一 … 十).

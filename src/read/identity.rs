@@ -521,8 +521,9 @@ fn title_forms() -> &'static [Regex] {
 /// ```
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
     let squeezed: String = arabic_years(text).chars().filter(|c| !c.is_whitespace()).collect();
-    // The title never contains the format's own name (`…年度报告格式`).
-    if squeezed.contains("报告格式") {
+    // The title never contains the format's own name (`…年度报告格式`); and every form ends in
+    // 报告 or 年报, so a text with neither (most cells looked at) needs no pattern tried.
+    if squeezed.contains("报告格式") || !(squeezed.contains("报告") || squeezed.contains("年报")) {
         return (None, None);
     }
     for (i, form) in title_forms().iter().enumerate() {
