@@ -19,6 +19,12 @@
 /// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`], appended to `out` (which the matcher keeps one of for all the cells of a grid).
+pub fn normalize_into(text: &str, out: &mut String) {
     // Every cell's text passes through here: one pass, the last character kept at hand.
     let mut last = '\0';
     for c in text.chars() {
@@ -40,7 +46,6 @@ pub fn normalize(text: &str) -> String {
         out.push(c);
         last = c;
     }
-    out
 }
 
 /// A numbering digit: ASCII or Chinese (一 … 十).

@@ -17,7 +17,7 @@ use crate::format::{
     Format, Layout, Table, NAME_PREFIX, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS,
     T4_GROUPS, T4_SUIT,
 };
-use crate::label::{normalize, prepare, score_prepared, split_numbering, Prepared, MATCH};
+use crate::label::{normalize, normalize_into, prepare, score_prepared, split_numbering, Prepared, MATCH};
 use crate::model::{FormatFrom, Found, Report, Value};
 
 /// Reads the report out of a document. `file_stem` is the input's file name without extension,
@@ -68,7 +68,45 @@ pub(crate) struct Grids<'a> {
 }
 
 /// A grid with its cells' normalized texts and where each splits for scoring.
-type Prepped<'a> = (std::borrow::Cow<'a, Grid>, Vec<String>, Vec<[u32; 3]>);
+type Prepped<'a> = (std::borrow::Cow<'a, Grid>, Texts, Vec<[u32; 3]>);
+
+/// The normalized texts of a grid's cells, one after another in one string (not one allocation a
+/// cell: a merge normalizes hundreds of thousands).
+#[derive(Default)]
+struct Texts {
+    all: String,
+    /// Where each text ends in `all`.
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    /// The texts of `cells`, normalized.
+    fn of(cells: &[GridCell]) -> Texts {
+        let mut texts = Texts {
+            all: String::with_capacity(cells.iter().map(|c| c.text.len()).sum()),
+            ends: Vec::with_capacity(cells.len()),
+        };
+        for c in cells {
+            normalize_into(&c.text, &mut texts.all);
+            texts.ends.push(texts.all.len() as u32);
+        }
+        texts
+    }
+
+    /// Text `i`.
+    fn get(&self, i: usize) -> Option<&str> {
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)? as usize,
+            None => 0,
+        };
+        self.all.get(start..*self.ends.get(i)? as usize)
+    }
+
+    /// Every text in order.
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+}
 
 /// The hash [`Grids`] indexes a text without its numbering by.
 fn rest_hash(rest: &str) -> u64 {
@@ -98,7 +136,7 @@ impl<'a> Grids<'a> {
                         true => std::borrow::Cow::Borrowed(g),
                         false => rejoin_labels(g).map_or(std::borrow::Cow::Borrowed(g), std::borrow::Cow::Owned),
                     };
-                    let norms: Vec<String> = g.cells().iter().map(|c| normalize(&c.text)).collect();
+                    let norms = Texts::of(g.cells());
                     let parts = norms.iter().map(|n| prepare(n).parts()).collect();
                     (g, norms, parts)
                 })
@@ -106,7 +144,7 @@ impl<'a> Grids<'a> {
         };
         let mut by_rest: HashMap<u64, Vec<(u32, u32)>> = HashMap::default();
         for (gi, (g, norms, parts)) in grids.grids.iter().enumerate() {
-            for (i, ((cell, norm), p)) in g.cells().iter().zip(norms).zip(parts).enumerate() {
+            for (i, ((cell, norm), p)) in g.cells().iter().zip(norms.iter()).zip(parts).enumerate() {
                 if cell.number.is_none() && !norm.is_empty() {
                     let rest = norm.get(p[0] as usize..).unwrap_or_default();
                     by_rest.entry(rest_hash(rest)).or_default().push((gi as u32, i as u32));

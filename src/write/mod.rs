@@ -188,10 +188,32 @@ pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     let Ok(out) = std::fs::canonicalize(path) else {
         return Ok(());
     };
-    if inputs.iter().any(|i| std::fs::canonicalize(i).is_ok_and(|i| i == out)) {
+    // On Unix a file of another device or inode is another file: one look at each input, its
+    // whole path resolved only when that is the output's.
+    let id = file_id(path);
+    let maybe = |i: &Path| id.is_none() || file_id(i) == id;
+    if inputs
+        .iter()
+        .any(|i| maybe(i) && std::fs::canonicalize(i).is_ok_and(|i| i == out))
+    {
         return Err(Error::new(path, ErrorKind::WouldOverwrite));
     }
     Ok(())
+}
+
+/// The device and inode of the file a path names (Unix; `None` elsewhere or when it cannot be
+/// looked at).
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// One safe file name (see [`safe_file_name`]) per agency, made unique without regard to case by
