@@ -115,7 +115,11 @@ pub fn split_numbering(s: &str) -> (&str, &str) {
 /// assert_eq!(core(&normalize("第二十条第（一）项")), "第二十条第(一)项");
 /// ```
 pub fn core(normalized: &str) -> &str {
-    let rest = split_numbering(normalized).1;
+    core_of_rest(split_numbering(normalized).1)
+}
+
+/// [`core`] of a text whose numbering is already split off.
+fn core_of_rest(rest: &str) -> &str {
     match rest.find('(') {
         Some(i) if i > 0 && !rest[..i].ends_with('第') => &rest[..i],
         _ => rest,
@@ -165,7 +169,7 @@ pub fn prepare(norm: &str) -> Prepared<'_> {
         norm,
         num,
         rest,
-        core: core(norm),
+        core: core_of_rest(rest),
         chars: rest.chars().count(),
     }
 }
