@@ -16,33 +16,42 @@
 /// assert_eq!(normalize("商业\n企业"), "商业企业");
 /// assert_eq!(normalize("3．危及“三安全一稳定”"), "3.危及三安全一稳定");
 /// assert_eq!(normalize("其它"), "其他");
+/// assert_eq!(normalize("（七）合 计"), "(七)总计");
 /// ```
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`], appended to `out` (which the matcher keeps one of for all the cells of a grid).
+pub fn normalize_into(text: &str, out: &mut String) {
+    // Every cell's text passes through here: one pass, the last character kept at hand.
+    let mut last = '\0';
     for c in text.chars() {
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '、' if out.chars().last().is_some_and(|p| p.is_ascii_digit()) => '.',
-            '。' if out.chars().last().is_some_and(|p| p.is_ascii_digit()) => '.',
+            '、' | '。' if last.is_ascii_digit() => '.',
             '﹙' => '(',
             '﹚' => ')',
             '【' | '〔' => '[',
             '】' | '〕' => ']',
+            // 其它 → 其他 (also when the two were apart: `其 它`).
+            '它' if last == '其' => '他',
             _ => c,
         };
         if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '“' | '”' | '"' | '‘' | '’' | '\'') {
             continue;
         }
-        out.push(c.to_ascii_lowercase());
+        let c = c.to_ascii_lowercase();
+        // 合计 for 总计 (`（七）合计`, a 合计 column).
+        if c == '计' && last == '合' {
+            out.pop();
+            out.push('总');
+        }
+        out.push(c);
+        last = c;
     }
-    // 其它 for 其他; 合计 for 总计 (`（七）合计`, a 合计 column).
-    if out.contains("其它") {
-        out = out.replace("其它", "其他");
-    }
-    if out.contains("合计") {
-        out = out.replace("合计", "总计");
-    }
-    out
 }
 
 /// A numbering digit: ASCII or Chinese (一 … 十).
@@ -112,7 +121,11 @@ pub fn split_numbering(s: &str) -> (&str, &str) {
 /// assert_eq!(core(&normalize("第二十条第（一）项")), "第二十条第(一)项");
 /// ```
 pub fn core(normalized: &str) -> &str {
-    let rest = split_numbering(normalized).1;
+    core_of_rest(split_numbering(normalized).1)
+}
+
+/// [`core`] of a text whose numbering is already split off.
+fn core_of_rest(rest: &str) -> &str {
     match rest.find('(') {
         Some(i) if i > 0 && !rest[..i].ends_with('第') => &rest[..i],
         _ => rest,
@@ -162,7 +175,7 @@ pub fn prepare(norm: &str) -> Prepared<'_> {
         norm,
         num,
         rest,
-        core: core(norm),
+        core: core_of_rest(rest),
         chars: rest.chars().count(),
     }
 }

@@ -9,6 +9,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::official::{official, Official};
 use super::value::{is_shred, is_value, parse};
 use super::{Document, Grid, GridCell, Options};
 use crate::error::ErrorKind;
@@ -16,7 +17,7 @@ use crate::format::{
     Format, Layout, Table, NAME_PREFIX, T2_LABEL_HEADER, T3_COLUMNS, T3_COLUMN_GROUP, T3_CORNER_NOTE, T4_COLUMNS,
     T4_GROUPS, T4_SUIT,
 };
-use crate::label::{normalize, prepare, score_prepared, split_numbering, Prepared, MATCH};
+use crate::label::{normalize, normalize_into, prepare, score_prepared, split_numbering, Prepared, MATCH};
 use crate::model::{FormatFrom, Found, Report, Value};
 
 /// Reads the report out of a document. `file_stem` is the input's file name without extension,
@@ -67,7 +68,45 @@ pub(crate) struct Grids<'a> {
 }
 
 /// A grid with its cells' normalized texts and where each splits for scoring.
-type Prepped<'a> = (std::borrow::Cow<'a, Grid>, Vec<String>, Vec<[u32; 3]>);
+type Prepped<'a> = (std::borrow::Cow<'a, Grid>, Texts, Vec<[u32; 3]>);
+
+/// The normalized texts of a grid's cells, one after another in one string (not one allocation a
+/// cell: a merge normalizes hundreds of thousands).
+#[derive(Default)]
+struct Texts {
+    all: String,
+    /// Where each text ends in `all`.
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    /// The texts of `cells`, normalized.
+    fn of(cells: &[GridCell]) -> Texts {
+        let mut texts = Texts {
+            all: String::with_capacity(cells.iter().map(|c| c.text.len()).sum()),
+            ends: Vec::with_capacity(cells.len()),
+        };
+        for c in cells {
+            normalize_into(&c.text, &mut texts.all);
+            texts.ends.push(texts.all.len() as u32);
+        }
+        texts
+    }
+
+    /// Text `i`.
+    fn get(&self, i: usize) -> Option<&str> {
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)? as usize,
+            None => 0,
+        };
+        self.all.get(start..*self.ends.get(i)? as usize)
+    }
+
+    /// Every text in order.
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+}
 
 /// The hash [`Grids`] indexes a text without its numbering by.
 fn rest_hash(rest: &str) -> u64 {
@@ -97,7 +136,7 @@ impl<'a> Grids<'a> {
                         true => std::borrow::Cow::Borrowed(g),
                         false => rejoin_labels(g).map_or(std::borrow::Cow::Borrowed(g), std::borrow::Cow::Owned),
                     };
-                    let norms: Vec<String> = g.cells().iter().map(|c| normalize(&c.text)).collect();
+                    let norms = Texts::of(g.cells());
                     let parts = norms.iter().map(|n| prepare(n).parts()).collect();
                     (g, norms, parts)
                 })
@@ -105,7 +144,7 @@ impl<'a> Grids<'a> {
         };
         let mut by_rest: HashMap<u64, Vec<(u32, u32)>> = HashMap::default();
         for (gi, (g, norms, parts)) in grids.grids.iter().enumerate() {
-            for (i, ((cell, norm), p)) in g.cells().iter().zip(norms).zip(parts).enumerate() {
+            for (i, ((cell, norm), p)) in g.cells().iter().zip(norms.iter()).zip(parts).enumerate() {
                 if cell.number.is_none() && !norm.is_empty() {
                     let rest = norm.get(p[0] as usize..).unwrap_or_default();
                     by_rest.entry(rest_hash(rest)).or_default().push((gi as u32, i as u32));
@@ -125,6 +164,17 @@ impl<'a> Grids<'a> {
             norm: norms.get(i)?,
             prep: Prepared::with_parts(norms.get(i)?, *parts.get(i)?),
         })
+    }
+
+    /// The text cells whose text without numbering is `rest`, in the order of [`Grids::all`].
+    fn with_rest(&self, rest: &str) -> Vec<Hit<'_>> {
+        self.by_rest
+            .get(&rest_hash(rest))
+            .into_iter()
+            .flatten()
+            .filter_map(|&(g, i)| self.hit(g as usize, i as usize))
+            .filter(|f| f.prep.rest() == rest)
+            .collect()
     }
 
     /// Every text cell of every grid.
@@ -154,35 +204,42 @@ impl<'a> Grids<'a> {
 
     /// The normalized text of a cell of grid `gi`, split for scoring.
     fn prep_of(&self, gi: usize, cell: &GridCell) -> Prepared<'_> {
-        let (g, norms, parts) = &self.grids[gi];
-        let idx = g
-            .cells()
-            .binary_search_by_key(&(cell.row, cell.col), |c| (c.row, c.col))
-            .unwrap_or(usize::MAX);
-        match (norms.get(idx), parts.get(idx)) {
+        let Some((g, _, _)) = self.grids.get(gi) else {
+            return prepare("");
+        };
+        let cells = g.cells();
+        // The matcher hands back cells it got from this grid: such a cell's position follows from
+        // its address, without a search. Any other is looked for by its row and column.
+        let size = std::mem::size_of::<GridCell>().max(1);
+        let offset = (cell as *const GridCell as usize).wrapping_sub(cells.as_ptr() as usize);
+        let idx = match cells.get(offset / size) {
+            Some(c) if std::ptr::eq(c, cell) => offset / size,
+            _ => cells
+                .binary_search_by_key(&(cell.row, cell.col), |c| (c.row, c.col))
+                .unwrap_or(usize::MAX),
+        };
+        self.prep_at(gi, idx)
+    }
+
+    /// The normalized text of cell `i` of grid `gi`, split for scoring.
+    fn prep_at(&self, gi: usize, i: usize) -> Prepared<'_> {
+        let Some((_, norms, parts)) = self.grids.get(gi) else {
+            return prepare("");
+        };
+        match (norms.get(i), parts.get(i)) {
             (Some(n), Some(p)) => Prepared::with_parts(n, *p),
             _ => prepare(""),
         }
     }
 
-    /// The cells scoring at least [`MATCH`] against `label`, best first.
-    fn matching<'s>(&'s self, label: &str) -> Vec<(f32, Hit<'s>)> {
-        let label = normalize(label);
-        let label = prepare(&label);
+    /// The cells scoring at least [`MATCH`] against `label` (normalized and prepared), best first.
+    fn matching<'s>(&'s self, label: &Prepared) -> Vec<(f32, Hit<'s>)> {
         let score = |f: Hit<'s>| {
-            let s = score_prepared(&f.prep, &label);
+            let s = score_prepared(&f.prep, label);
             (s >= MATCH).then_some((s, f))
         };
         // Cells holding the label as published (its numbering aside): no other can beat them.
-        let exact: Vec<(f32, Hit<'s>)> = self
-            .by_rest
-            .get(&rest_hash(label.rest()))
-            .into_iter()
-            .flatten()
-            .filter_map(|&(g, i)| self.hit(g as usize, i as usize))
-            .filter(|f| f.prep.rest() == label.rest())
-            .filter_map(score)
-            .collect();
+        let exact: Vec<(f32, Hit<'s>)> = self.with_rest(label.rest()).into_iter().filter_map(score).collect();
         let mut out = if exact.is_empty() {
             self.all().filter_map(score).collect()
         } else {
@@ -321,10 +378,11 @@ fn from_labels(doc: &Document, grids: &Grids, options: &Options) -> Result<(Repo
     };
     let mut report = Report::new("", None, format);
     let layout = format.layout();
+    let official = official(format);
     let mut found = 0;
-    found += read_t3(grids, layout, &mut report)?;
-    found += read_t2(grids, layout, &mut report)?;
-    found += read_t4(grids, &mut report)?;
+    found += read_t3(grids, layout, &official, &mut report)?;
+    found += read_t2(grids, &official, &mut report)?;
+    found += read_t4(grids, &official, &mut report)?;
     if found == 0 {
         return Err(ErrorKind::NoTables);
     }
@@ -354,14 +412,17 @@ fn missing_why(grids: &Grids, table: Table) -> String {
     }
 }
 
-/// Stores a row's cells into the report, parsing each by its kind.
-fn store(report: &mut Report, codes: &[String], cells: &[Option<&GridCell>]) {
+/// Stores a row's cells into the report, parsing each by its kind: `cells[k]` goes to position
+/// `at[k]` of [`Format::cells`].
+fn store(report: &mut Report, at: &[Option<usize>], cells: &[Option<&GridCell>]) {
     let layout = report.format.layout();
-    for (code, cell) in codes.iter().zip(cells) {
-        let (Some(i), Some(cell)) = (report.format.cell_index(code), cell) else {
+    for (i, cell) in at.iter().zip(cells) {
+        let (Some(i), Some(cell)) = (*i, cell) else {
             continue;
         };
-        let kind = report.format.cells()[i].kind;
+        let Some(kind) = report.format.cells().get(i).map(|c| c.kind) else {
+            continue;
+        };
         let (number, reading) = parse(&cell.text, cell.number, kind, layout.amount_unit_in_header);
         report.cells[i] = Some(Value {
             number,
@@ -433,14 +494,19 @@ fn place<'g>(
 /// The one cell whose normalized text is `text`: the header a table is found by. A header written
 /// into each cell of a range instead of merging it (`行政复议` five times in a row) counts once.
 fn anchor<'a>(grids: &'a Grids, text: &str, what: &str) -> Result<Option<Hit<'a>>, ErrorKind> {
-    // The header as written, or with a unit after it (`自然人（个）`, `行政复议(件)`).
-    let unit = |n: &str| {
-        n.strip_prefix(text)
-            .and_then(|r| r.strip_prefix('('))
-            .and_then(|r| r.strip_suffix(')'))
-            .is_some_and(|u| (1..=2).contains(&u.chars().count()))
-    };
-    let all: Vec<Hit> = grids.all().filter(|f| f.norm == text || unit(f.norm)).collect();
+    let mut all: Vec<Hit> = grids.with_rest(prepare(text).rest());
+    all.retain(|f| f.norm == text);
+    if all.is_empty() {
+        // The header with a unit after it (`自然人（个）`, `行政复议(件)`): looked for only when
+        // it is not written plainly, the one case that needs every cell.
+        let unit = |n: &str| {
+            n.strip_prefix(text)
+                .and_then(|r| r.strip_prefix('('))
+                .and_then(|r| r.strip_suffix(')'))
+                .is_some_and(|u| (1..=2).contains(&u.chars().count()))
+        };
+        all = grids.all().filter(|f| unit(f.norm)).collect();
+    }
     let continues = |f: &Hit, g: &Hit| {
         f.grid == g.grid
             && ((f.cell.row == g.cell.row && g.cell.col + g.cell.cols == f.cell.col)
@@ -511,7 +577,7 @@ fn unique<'a>(matches: &[(f32, Hit<'a>)], what: impl Fn() -> String) -> Result<O
 }
 
 /// 表三: columns from the applicant header, rows from their labels. Returns 1 if found.
-fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize, ErrorKind> {
+fn read_t3(grids: &Grids, layout: &Layout, official: &Official, report: &mut Report) -> Result<usize, ErrorKind> {
     let Some(anchor) = anchor(grids, "自然人", "表三（“自然人”列）")? else {
         return Ok(0);
     };
@@ -521,16 +587,20 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     let mut headers: Vec<Span> = Vec::with_capacity(T3_COLUMNS.len());
     let mut header_bottom = anchor.cell.row;
     let mut header_cells: Vec<&GridCell> = vec![anchor.cell];
-    for col in T3_COLUMNS {
-        let label = normalize(col.label);
-        let label = prepare(&label);
-        let best = grid
-            .cells()
+    // The band's cells (rows are sorted), each prepared once for all the columns.
+    let cells = grid.cells();
+    let from = cells.partition_point(|c| c.row < *band.start());
+    let to = cells.partition_point(|c| c.row <= *band.end());
+    let band_cells: Vec<(Prepared, &GridCell)> = (from..to)
+        .filter_map(|i| Some((grids.prep_at(anchor.grid, i), cells.get(i)?)))
+        .filter(|(_, c)| !grid.positional || c.col >= anchor.cell.col)
+        .collect();
+    for label in official.t3_columns.iter() {
+        let best = band_cells
             .iter()
-            .filter(|c| band.contains(&c.row) && (!grid.positional || c.col >= anchor.cell.col))
-            .filter_map(|c| {
-                let s = score_prepared(&grids.prep_of(anchor.grid, c), &label);
-                (s >= MATCH).then_some((s, c))
+            .filter_map(|(cell, c)| {
+                let s = score_prepared(cell, &label);
+                (s >= MATCH).then_some((s, *c))
             })
             .max_by(|a, b| {
                 a.0.total_cmp(&b.0)
@@ -552,22 +622,8 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             .all(|h| h.last_col() < c.col)
     };
     // Row labels below the header, until 四、结转下年度继续办理 or the next table.
-    let stops: Vec<String> = ["行政复议", "信息内容", "第二十条第(一)项"]
-        .iter()
-        .map(|s| normalize(s))
-        .collect();
-    let labels: Vec<(String, &'static str)> = layout
-        .t3_rows
-        .iter()
-        .map(|r| (normalize(r.label), r.code))
-        .chain(layout.t3_groups.iter().map(|g| (normalize(g.label), g.code)))
-        .collect();
-    let groups: Vec<String> = layout.t3_groups.iter().map(|g| normalize(g.label)).collect();
-    let prepared: Vec<(Prepared, &'static str)> = labels.iter().map(|(l, code)| (prepare(l), *code)).collect();
-    let mut by_rest: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (i, (l, _)) in prepared.iter().enumerate() {
-        by_rest.entry(l.rest()).or_default().push(i);
-    }
+    let stops = &official.t3_stops;
+    let groups = &official.t3_groups;
     let mut rows: HashMap<&'static str, (u32, u32, &GridCell)> = HashMap::default();
     // Where cells carry no position, a row is known by its values rather than by lying below the
     // header: web-page text with a cell a line puts the header and the first row's label and values
@@ -599,18 +655,10 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             .rev()
             .find_map(|c| {
                 // Group and item in one cell (`（五）不予处理2.重复申请`): the item is the label.
-                let norm = without_groups(grids.norm_of(anchor.grid, c), &groups);
-                let cell = prepare(norm);
+                let norm = without_groups(grids.norm_of(anchor.grid, c), groups);
                 // A label as published is found by its text; only another is scored against all.
-                let exact = by_rest.get(cell.rest()).map(Vec::as_slice).unwrap_or_default();
-                let candidates: Box<dyn Iterator<Item = &(Prepared, &'static str)>> = if exact.is_empty() {
-                    Box::new(prepared.iter())
-                } else {
-                    Box::new(exact.iter().map(|&i| &prepared[i]))
-                };
-                let (s, code) = candidates
-                    .map(|(l, code)| (score_prepared(&cell, l), *code))
-                    .max_by(|a, b| a.0.total_cmp(&b.0))?;
+                let (s, i) = official.t3_rows.best(&prepare(norm))?;
+                let code = *official.t3_codes.get(i)?;
                 (s >= MATCH).then_some((code, *c))
             });
         let Some((code, cell)) = leaf else { continue };
@@ -629,7 +677,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
             if code == "other_other" && normalize(&first.text) != normalize(&cell.text) {
                 // The group heading （六）其他处理 beside its own sub-rows (above them, often with
                 // their subtotal): not a row of its own; 3.其他 is.
-                if without_groups(&normalize(&first.text), &groups).contains("其他处理") {
+                if without_groups(&normalize(&first.text), groups).contains("其他处理") {
                     rows.insert(code, (r, cell.last_col(), cell));
                 }
                 continue;
@@ -647,7 +695,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     }
     // A single （六） row only counts when the three sub-rows are absent.
     if let Some((_, _, c)) = rows.get("other_other") {
-        let single = without_groups(&normalize(&c.text), &groups).contains("其他处理");
+        let single = without_groups(&normalize(&c.text), groups).contains("其他处理");
         if single && (rows.contains_key("other_no_correction") || rows.contains_key("other_no_fee")) {
             rows.remove("other_other");
         }
@@ -656,8 +704,7 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
     sorted.sort_by_key(|(_, (r, _, _))| *r);
     for (code, (r, after, cell)) in sorted {
         let cells = place(grid, r, after + 1, &headers, ("表三", cell.text.trim()))?;
-        let codes: Vec<String> = T3_COLUMNS.iter().map(|c| format!("t3.{code}.{}", c.code)).collect();
-        store(report, &codes, &cells);
+        store(report, official.t3_cells(code), &cells);
     }
     Ok(1)
 }
@@ -665,13 +712,12 @@ fn read_t3(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
 /// A 表三 label without the groups written before its item in the same cell: `(三)不予公开1.属于国家
 /// 秘密` → `1.属于国家秘密`, `三、本年度办理结果(一)予以公开` → `(一)予以公开`, `(六)其他处理3.其他` →
 /// `3.其他`; a group's numbering may be any form or none. A cell that is only a group stays whole.
-fn without_groups<'t>(norm: &'t str, groups: &[String]) -> &'t str {
+fn without_groups<'t>(norm: &'t str, groups: &[(String, String)]) -> &'t str {
     let mut rest = norm;
     loop {
         let (_, bare) = split_numbering(rest);
-        let Some(next) = groups.iter().find_map(|g| {
-            let g_bare = split_numbering(g).1;
-            [g.as_str(), g_bare]
+        let Some(next) = groups.iter().find_map(|(g, g_bare)| {
+            [g.as_str(), g_bare.as_str()]
                 .iter()
                 .find_map(|prefix| rest.strip_prefix(prefix).or_else(|| bare.strip_prefix(prefix)))
                 .filter(|after| !after.is_empty())
@@ -684,14 +730,13 @@ fn without_groups<'t>(norm: &'t str, groups: &[String]) -> &'t str {
 
 /// 表二: each row by its label, its columns from the nearest header row above. Returns 1 if any
 /// row was found.
-fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize, ErrorKind> {
+fn read_t2(grids: &Grids, official: &Official, report: &mut Report) -> Result<usize, ErrorKind> {
     let mut found = 0;
-    for block in layout.t2 {
-        let col_labels: Vec<String> = block.columns.iter().map(|c| normalize(c.label)).collect();
-        let col_labels: Vec<Prepared> = col_labels.iter().map(|l| prepare(l)).collect();
-        for row in block.rows {
-            let matches = grids.matching(row.label);
-            let Some(label) = unique(&matches, || format!("表二“{}”行", row.label))? else {
+    for block in &official.t2 {
+        for (ri, row_label) in block.rows.iter().enumerate() {
+            let matches = grids.matching(&row_label);
+            let what = block.row_labels.get(ri).copied().unwrap_or_default();
+            let Some(label) = unique(&matches, || format!("表二“{what}”行"))? else {
                 continue;
             };
             let grid = grids.grid(label.grid);
@@ -706,7 +751,7 @@ fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
                     .filter(|c| !grid.positional || c.col > label.cell.col)
                 {
                     let cell = grids.prep_of(label.grid, c);
-                    if let Some(i) = (0..col_labels.len()).find(|&i| score_prepared(&cell, &col_labels[i]) >= MATCH) {
+                    if let Some(i) = block.columns.first_match(&cell) {
                         headers[i].get_or_insert((c.col, c.last_col()));
                         any = true;
                     }
@@ -715,13 +760,8 @@ fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
                     break;
                 }
             }
-            let cells = place(grid, r, label.cell.last_col() + 1, &headers, ("表二", row.label))?;
-            let codes: Vec<String> = block
-                .columns
-                .iter()
-                .map(|c| format!("t2.{}.{}", row.code, c.code))
-                .collect();
-            store(report, &codes, &cells);
+            let cells = place(grid, r, label.cell.last_col() + 1, &headers, ("表二", what))?;
+            store(report, block.cells.get(ri).map_or(&[], Vec::as_slice), &cells);
             found = 1;
         }
     }
@@ -729,14 +769,12 @@ fn read_t2(grids: &Grids, layout: &Layout, report: &mut Report) -> Result<usize,
 }
 
 /// 表四: the header under 行政复议, then the first row of values below it. Returns 1 if found.
-fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
+fn read_t4(grids: &Grids, official: &Official, report: &mut Report) -> Result<usize, ErrorKind> {
     let Some(anchor) = anchor(grids, "行政复议", "表四（“行政复议”表头）")? else {
         return Ok(0);
     };
     let grid = grids.grid(anchor.grid);
     let per_group = T4_COLUMNS.len() / T4_GROUPS.len();
-    let leaf_labels: Vec<String> = T4_COLUMNS[..per_group].iter().map(|c| normalize(c.label)).collect();
-    let leaf_labels: Vec<Prepared> = leaf_labels.iter().map(|l| prepare(l)).collect();
     // Leaf headers (结果维持 … 总计) in the rows just below the anchor, in reading order.
     let mut leaves: Vec<(usize, &GridCell)> = Vec::new();
     let mut last_header_row = anchor.cell.row;
@@ -750,7 +788,7 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
             .filter(|c| !grid.positional || c.col >= anchor.cell.col)
         {
             let cell = grids.prep_of(anchor.grid, c);
-            if let Some(i) = (0..leaf_labels.len()).find(|&i| score_prepared(&cell, &leaf_labels[i]) >= MATCH) {
+            if let Some(i) = official.t4_leaves.first_match(&cell) {
                 leaves.push((i, c));
                 last_header_row = last_header_row.max(c.row + c.rows - 1);
             }
@@ -795,8 +833,7 @@ fn read_t4(grids: &Grids, report: &mut Report) -> Result<usize, ErrorKind> {
         }
     };
     let cells = place(grid, r, from, &headers, ("表四", "数据行"))?;
-    let codes: Vec<String> = T4_COLUMNS.iter().map(|c| format!("t4.{}", c.code)).collect();
-    store(report, &codes, &cells);
+    store(report, &official.t4_cells, &cells);
     Ok(1)
 }
 
@@ -827,9 +864,13 @@ fn from_names(doc: &Document, options: &Options) -> Report {
             .unwrap_or(Format::F2021)
     });
     let mut report = Report::new("", None, format);
-    let codes: Vec<String> = format.cells().iter().map(|c| c.code.clone()).collect();
-    let cells: Vec<Option<&GridCell>> = codes.iter().map(|c| lookup(&format!("{NAME_PREFIX}{c}"))).collect();
-    store(&mut report, &codes, &cells);
+    let cells: Vec<Option<&GridCell>> = format
+        .cells()
+        .iter()
+        .map(|c| lookup(&format!("{NAME_PREFIX}{}", c.code)))
+        .collect();
+    let at: Vec<Option<usize>> = (0..cells.len()).map(Some).collect();
+    store(&mut report, &at, &cells);
     report
 }
 

@@ -680,7 +680,7 @@ pub(crate) fn title_year(doc: &Document, grids: &Grids) -> Option<i32> {
 fn title_line(line: &str) -> Option<Said> {
     let text = unwrap_notice(strip_archive_label(line.trim()));
     // A sentence (`现将我局2024年…报告公布如下。`) is no title.
-    if is_note(text) || link_list(text) || text.contains('。') || text.chars().count() > 160 {
+    if !names_a_report(text) || is_note(text) || link_list(text) || text.contains('。') || text.chars().count() > 160 {
         return None;
     }
     let (agency, year) = parse_title(text);
@@ -736,6 +736,25 @@ fn link_list(text: &str) -> bool {
     ]
     .iter()
     .any(|p| n.starts_with(p))
+}
+
+/// Whether a text has 报告 or 年报 (spaces aside), as every form of a title does: a text without
+/// (most cells looked at) tries none of the title patterns.
+///
+/// ```
+/// # use nianbao::read::identity::parse_title;
+/// assert_eq!(parse_title("某某局2024年度政府信息公开工作年度报 告"), (Some("某某局".into()), Some(2024)));
+/// assert_eq!(parse_title("某某局2024年度政府信息公开工作"), (None, None));
+/// ```
+fn names_a_report(text: &str) -> bool {
+    let mut last = '\0';
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        if (last, c) == ('报', '告') || (last, c) == ('年', '报') {
+            return true;
+        }
+        last = c;
+    }
+    false
 }
 
 /// `标题：…`, `文章标题：…` as a page archive writes its metadata: the title without its label.
@@ -837,7 +856,7 @@ fn title_forms() -> &'static [Regex] {
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
     let squeezed: String = arabic_years(text).chars().filter(|c| !c.is_whitespace()).collect();
     // The title never contains the format's own name (`…年度报告格式`).
-    if squeezed.contains("报告格式") {
+    if !names_a_report(text) || squeezed.contains("报告格式") {
         return (None, None);
     }
     for form in title_forms() {
@@ -967,6 +986,15 @@ fn caption(grids: &Grids) -> Said {
         .filter(|h| h.norm.contains('表') && h.norm.chars().count() <= 40)
     {
         let squeezed = arabic_years(&hit.cell.text.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+        // Both forms begin or end with the table's name (`表二`): no other text is tried.
+        let table = |c: Option<char>| matches!(c, Some('二' | '三' | '四' | '2'..='4'));
+        let mut chars = squeezed.chars();
+        let starts = chars.next() == Some('表') && table(chars.next());
+        let mut back = squeezed.chars().rev();
+        let ends = table(back.next()) && back.next() == Some('表');
+        if !starts && !ends {
+            continue;
+        }
         if let Some(c) = subject.and_then(|re| re.captures(&squeezed)) {
             let a = [c.name("a"), c.name("a2")]
                 .into_iter()
@@ -1014,6 +1042,10 @@ fn caption(grids: &Grids) -> Said {
 /// 年度报告`, `发布《XX局2023年度政府信息公开工作年度报告》`, `XX局编制完成本报告`) and the period its
 /// numbers cover (`数据统计时间为2025年1月1日至2025年12月31日`).
 fn sentence(paragraphs: &[String]) -> Said {
+    // A workbook has no paragraphs: its patterns are not even compiled.
+    if paragraphs.is_empty() {
+        return Said::default();
+    }
     static FORMS: OnceLock<Vec<Regex>> = OnceLock::new();
     static MAKER: OnceLock<Option<Regex>> = OnceLock::new();
     static PERIOD: OnceLock<Option<Regex>> = OnceLock::new();

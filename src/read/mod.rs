@@ -13,6 +13,7 @@ pub mod grid;
 pub(crate) mod guard;
 pub mod html;
 pub mod identity;
+pub(crate) mod official;
 pub(crate) mod pdf;
 pub mod sections;
 pub mod text;

@@ -605,7 +605,9 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
     let width = u64::from(last_col - first_col) + 1;
     let most = (MAX_BLANK_FILL / rows.len().max(1) as u64).max(1);
     let last_col = first_col + (width.min(most) - 1) as u32;
-    let mut out: Vec<GridCell> = Vec::with_capacity(cells.len());
+    // Room for the cells and the blanks filled in (at most a row's width in each row with
+    // content, bounded above), so the grid is not copied as it grows.
+    let mut out: Vec<GridCell> = Vec::with_capacity(cells.len() + rows.len() * (last_col - first_col + 1) as usize);
     let mut present = HashSet::with_capacity_and_hasher(cells.len(), Default::default());
     let cell = |r: u32, c: u32, text: String, number: Option<f64>| {
         let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));

@@ -184,10 +184,37 @@ fn persist_message(e: &std::io::Error) -> String {
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn refuse_inputs(path: &Path, inputs: &[PathBuf]) -> Result<()> {
-    if inputs.iter().any(|i| same_file(i, path)) {
+    // The output's real path is worked out once, not once an input (a merge has thousands); an
+    // output that does not exist yet can be no input.
+    let Ok(out) = std::fs::canonicalize(path) else {
+        return Ok(());
+    };
+    // On Unix a file of another device or inode is another file: one look at each input, its
+    // whole path resolved only when that is the output's.
+    let id = file_id(path);
+    let maybe = |i: &Path| id.is_none() || file_id(i) == id;
+    if inputs
+        .iter()
+        .any(|i| maybe(i) && std::fs::canonicalize(i).is_ok_and(|i| i == out))
+    {
         return Err(Error::new(path, ErrorKind::WouldOverwrite));
     }
     Ok(())
+}
+
+/// The device and inode of the file a path names (Unix; `None` elsewhere or when it cannot be
+/// looked at).
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// One safe file name (see [`safe_file_name`]) per agency, made unique without regard to case by
@@ -287,13 +314,5 @@ fn fit_name(name: &str) -> String {
     match ext {
         Some(ext) => format!("{}.{ext}", &stem[..cut]),
         None => stem[..cut].to_string(),
-    }
-}
-
-/// Whether two paths name the same file (also through `..`, links or case on Windows).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
     }
 }
