@@ -16,8 +16,7 @@ mkdir -p logs
 for t in "${targets[@]}"; do
   case $t in
     read_bytes) seeds=(../fixtures/workbooks ../fixtures/agency ../fixtures/broken ../fixtures/district ../fixtures/regressions) ;;
-    read_published) seeds=(../fixtures/published ../fixtures/text-forms ../fixtures/regressions) ;;
-    read_pdf | read_docx) seeds=("seeds/$t") ;;
+    read_published | read_pdf | read_docx) seeds=("seeds/$t") ;;
     *) seeds=() ;;
   esac
   # read_pdf: the dictionary, and more time for the inputs that run fast (the small seeds run ten

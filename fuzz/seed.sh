@@ -30,7 +30,10 @@ cp ../fixtures/district/roster.csv corpus/roster/roster.csv
 printf '\xb5\xa5\xce\xbb\xc3\xfb\xb3\xc6,\xc0\xe0\xb1\xf0\n\xc7\xf8\xb2\xc6\xd5\xfe\xbe\xd6,\xb2\xbf\xc3\xc5\n' > corpus/roster/gbk.csv
 cp ../fixtures/workbooks/2020-shanghai-city-lo.xls ../fixtures/workbooks/2024-pingtan-zone-lo.ods corpus/roster/
 # PDF and Word seeds, copied so that a seed folder holds only its kind.
-mkdir -p seeds/read_pdf seeds/read_docx
+mkdir -p seeds/read_pdf seeds/read_docx seeds/read_published
+# read_published: the web pages and text forms only (the PDFs and the docx of fixtures/published,
+# 100-400 KB, held it at 40-100 executions a second and are read_pdf's and read_docx's seeds).
+find ../fixtures/published ../fixtures/text-forms \( -name '*.html' -o -name '*.txt' \) -exec cp {} seeds/read_published/ \;
 find ../fixtures/pdf ../fixtures/docpdf ../fixtures/published ../fixtures/broken -name '*.pdf' -exec cp {} seeds/read_pdf/ \;
 find ../fixtures/docpdf ../fixtures/published ../fixtures/broken -name '*.docx' -exec cp {} seeds/read_docx/ \;
 # Small PDFs, which read_pdf runs many times faster than the fixtures (100-600 KB, mostly embedded
