@@ -431,17 +431,11 @@ pub fn pairs(
     })
 }
 
-/// The cell by cell sum of some reports of one layout.
+/// The cell by cell sum of some reports of one layout (a merge counts only reports of its layout).
 fn sum_of<'r>(reports: impl Iterator<Item = &'r Report>, format: Format) -> Report {
     let mut total = Report::new("", None, format);
-    for r in reports {
-        for (def, value) in r.iter() {
-            let (Some(n), Some(i)) = (value.and_then(|v| v.number), format.cell_index(&def.code)) else {
-                continue;
-            };
-            let sum = total.cells[i].as_ref().and_then(|v| v.number).unwrap_or(0.0) + n;
-            total.cells[i] = Some(crate::model::Value::number(crate::model::clean(sum)));
-        }
+    for r in reports.filter(|r| r.format == format) {
+        total.add_numbers(&r.numbers());
     }
     total
 }

@@ -19,7 +19,7 @@ use crate::check::check;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::model::district::{Kept, Store};
-use crate::model::{Found, Report, Severity, Value};
+use crate::model::{Found, Report, Severity};
 use crate::read::Options;
 use crate::rules;
 
@@ -76,7 +76,7 @@ pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + 
     );
     for e in entries.iter().filter(|e| e.status == Status::Counted) {
         if let Some(slot) = &e.slot {
-            add(&mut total, &spill.get(slot)?.numbers);
+            total.add_numbers(&spill.get(slot)?.numbers);
         }
     }
     let total_findings = check(&total);
@@ -380,16 +380,5 @@ fn member_by_file_name(roster: &Roster, names: &Names, stem: &str) -> Option<usi
     match hits.as_slice() {
         [one] => Some(*one),
         _ => None,
-    }
-}
-
-/// Adds one report's numbers into the totals (a cell absent everywhere stays absent).
-fn add(total: &mut Report, numbers: &[f64]) {
-    for (cell, n) in total.cells.iter_mut().zip(numbers) {
-        if n.is_nan() {
-            continue;
-        }
-        let sum = cell.as_ref().and_then(|v| v.number).unwrap_or(0.0) + n;
-        *cell = Some(Value::number(crate::model::clean(sum)));
     }
 }

@@ -54,11 +54,7 @@ pub struct Kept {
 impl Kept {
     /// What is kept of a report and its findings.
     pub fn of(report: &Report, findings: &[Finding]) -> Kept {
-        let numbers = report
-            .cells
-            .iter()
-            .map(|v| v.as_ref().and_then(|v| v.number).unwrap_or(f64::NAN))
-            .collect();
+        let numbers = report.numbers();
         let texts = report
             .cells
             .iter()

@@ -470,6 +470,38 @@ impl Report {
         }
     }
 
+    /// One number per cell of the layout, in its order; NaN where a cell is absent or not a number.
+    pub fn numbers(&self) -> Vec<f64> {
+        self.cells
+            .iter()
+            .map(|v| v.as_ref().and_then(|v| v.number).unwrap_or(f64::NAN))
+            .collect()
+    }
+
+    /// Adds `numbers` (one per cell of this report's layout, as [`Report::numbers`] gives them; NaN
+    /// adds nothing) into the cells: a cell absent from every report added stays absent.
+    ///
+    /// ```
+    /// use nianbao::format::Format;
+    /// use nianbao::model::Report;
+    /// let mut one = Report::new("某某局", 2024, Format::F2021);
+    /// one.set("t3.new.natural", 2.5);
+    /// let mut total = Report::new("全区", 2024, Format::F2021);
+    /// total.add_numbers(&one.numbers());
+    /// total.add_numbers(&one.numbers());
+    /// assert_eq!(total.get("t3.new.natural"), Some(5.0));
+    /// assert_eq!(total.get("t3.new.total"), None);
+    /// ```
+    pub fn add_numbers(&mut self, numbers: &[f64]) {
+        for (cell, n) in self.cells.iter_mut().zip(numbers) {
+            if n.is_nan() {
+                continue;
+            }
+            let sum = cell.as_ref().and_then(|v| v.number).unwrap_or(0.0) + n;
+            *cell = Some(Value::number(clean(sum)));
+        }
+    }
+
     /// Each cell definition with its value, in official order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static CellDef, Option<&Value>)> {
         self.format.cells().iter().zip(self.cells.iter().map(Option::as_ref))

@@ -155,7 +155,7 @@ pub fn write_findings_sheet(
             .max()
             .unwrap_or(1);
         if lines > 1 {
-            ws.set_row_height(row, 13.5 * f64::from(lines) + 2.0)?;
+            ws.set_row_height(row, super::xlsx::lines_height(lines))?;
         }
     }
     let last = COLUMNS.len() as u16 - 1;

@@ -70,7 +70,7 @@ pub fn to_send_back(checks: &[FileCheck]) -> Vec<Return> {
                 agency,
                 c.year.map_or_else(|| "年度未知".to_string(), |y| format!("{y}年度"))
             ),
-            _ => format!("{}-无法读取", file_stem(&c.file)),
+            _ => format!("{}-无法读取", super::xlsx::file_stem(&c.file)),
         };
         let mut name = super::safe_file_name(&format!("{stem}-校验结果.xlsx"));
         let mut n = 1;
@@ -99,15 +99,6 @@ pub fn to_send_back(checks: &[FileCheck]) -> Vec<Return> {
         });
     }
     out
-}
-
-/// A file's name without its folders and extension.
-fn file_stem(file: &str) -> String {
-    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    match base.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => base.to_string(),
-    }
 }
 
 /// The workbook of one return: the findings workbook of that file alone.
@@ -154,7 +145,7 @@ fn list_sheet(wb: &mut Workbook, list: &[Return]) -> Result<(), XlsxError> {
         let lines = super::xlsx::text_lines(&r.first, LIST_COLUMNS[7].1)
             .max(super::xlsx::text_lines(&r.file, LIST_COLUMNS[5].1));
         if lines > 1 {
-            ws.set_row_height(row, 13.5 * f64::from(lines.min(8)) + 2.0)?;
+            ws.set_row_height(row, super::xlsx::lines_height(lines.min(8)))?;
         }
         ws.write_number_with_format(row, 0, (i + 1) as f64, &base)?;
         ws.write_string_with_format(row, 1, r.agency.as_deref().unwrap_or("（无法读取）"), &base)?;

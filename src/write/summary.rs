@@ -16,7 +16,6 @@ use crate::error::{ErrorKind, Result};
 use crate::format::{CellDef, Format, T3_COLUMNS};
 use crate::indicators::{self, Board, Measure, Pairs, INDICATORS};
 use crate::model::district::{Entry, Merged, Standing, Status};
-use crate::model::Report;
 use crate::rules;
 
 /// Writes the summary workbook of `merged` to `path` (atomically, never over an input). With last
@@ -155,7 +154,7 @@ fn write_headers(
         (1, heads.iter().map(|h| h.1.as_str()).collect()),
     ] {
         let lines = texts.iter().map(|t| super::xlsx::text_lines(t, 9.0)).max().unwrap_or(1);
-        ws.set_row_height(row, 13.5 * f64::from(lines.min(5)) + 2.0)?;
+        ws.set_row_height(row, super::xlsx::lines_height(lines.min(5)))?;
     }
     for (c, (name, width)) in lead.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
@@ -199,14 +198,6 @@ fn write_numbers(
     Ok(())
 }
 
-fn numbers_of(report: &Report) -> Vec<f64> {
-    report
-        .cells
-        .iter()
-        .map(|v| v.as_ref().and_then(|v| v.number).unwrap_or(f64::NAN))
-        .collect()
-}
-
 /// 分单位明细: one row per file (roster order, then the rest), then the totals.
 fn detail(
     ws: &mut Worksheet,
@@ -246,7 +237,7 @@ fn detail(
         row += 1;
     }
     ws.write_string_with_format(row, 1, format!("合计（{}）", merged.total.agency), &styles.total)?;
-    write_numbers(ws, row, first, &numbers_of(&merged.total), Some(&styles.total))?;
+    write_numbers(ws, row, first, &merged.total.numbers(), Some(&styles.total))?;
     ws.set_freeze_panes(2, 2)?;
     print_setup(ws, merged, false, Some((0, 1)), Some((0, 1)))?;
     ws.autofilter(
@@ -646,7 +637,7 @@ fn indicators_sheet(
             ws.merge_range(row, span.0, row, span.1, text, &wrap)?;
             lines = lines.max(super::xlsx::text_lines(text, width(*span)));
         }
-        ws.set_row_height(row, 13.5 * f64::from(lines) + 2.0)?;
+        ws.set_row_height(row, super::xlsx::lines_height(lines))?;
         row += 1;
     }
     ws.set_freeze_panes(h2 + 1, 2)?;

@@ -412,6 +412,11 @@ pub(crate) fn text_lines(text: &str, width: f64) -> u32 {
         .sum()
 }
 
+/// The height in points of a row of `lines` wrapped lines of a 10-point font.
+pub(crate) fn lines_height(lines: u32) -> f64 {
+    13.5 * f64::from(lines) + 2.0
+}
+
 /// A4 printing: landscape or portrait, `fit` pages wide and tall (0 tall: as many as it takes;
 /// `None`: at full size), centred; `header` (who and which year) at the top left and the sheet's
 /// name at the right, page numbers in the footer.
@@ -709,7 +714,8 @@ fn findings_lines(items: &[(FileCheck, Option<Report>)], placed: &[Option<Placed
     lines
 }
 
-fn file_stem(file: &str) -> String {
+/// A file's name without its folders and extension.
+pub(crate) fn file_stem(file: &str) -> String {
     std::path::Path::new(file)
         .file_stem()
         .map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned())
