@@ -44,6 +44,9 @@ pub struct Session {
     files: BTreeMap<String, u64>,
     roster: Option<(String, Roster)>,
     merged: Option<Merged>,
+    /// The last merge's indicators (JSON), worked out once: each reading of the result would
+    /// otherwise read every report back from the spill.
+    indicators: Value,
     next_part: u64,
 }
 
@@ -66,6 +69,7 @@ impl Session {
             files: BTreeMap::new(),
             roster: None,
             merged: None,
+            indicators: Value::Null,
             next_part: 0,
         })
     }
@@ -100,7 +104,7 @@ impl Session {
             },
             "roster": self.roster_json(),
             "uploaded": { "files": self.files.len(), "bytes": self.files.values().sum::<u64>() },
-            "result": self.merged.as_ref().map(result_json),
+            "result": self.merged.as_ref().map(|m| result_json(m, &self.indicators)),
         })
     }
 
@@ -258,6 +262,7 @@ impl Session {
     /// Empties the uploads and forgets the last merge (the roster stays).
     pub fn clear_files(&mut self) -> Reply {
         self.merged = None;
+        self.indicators = Value::Null;
         self.files.clear();
         let dir = self.files_dir();
         let result = std::fs::remove_dir_all(&dir).and_then(|()| std::fs::create_dir_all(&dir));
@@ -296,12 +301,16 @@ impl Session {
         match result {
             Ok(mut merged) => {
                 merged.relative_to(&base);
-                let reply = Reply::json(200, &result_json(&merged));
+                self.indicators = crate::indicators::board(&merged, None)
+                    .map(|b| b.to_json())
+                    .unwrap_or(Value::Null);
+                let reply = Reply::json(200, &result_json(&merged, &self.indicators));
                 self.merged = Some(merged);
                 reply
             }
             Err(e) => {
                 self.merged = None;
+                self.indicators = Value::Null;
                 // The library names the files by the paths it was given: show the names uploaded.
                 let prefix = format!("{}{}", base.display(), std::path::MAIN_SEPARATOR);
                 Reply::error(422, e.kind.to_string().replace(&prefix, ""))
@@ -404,7 +413,7 @@ impl Session {
     /// The page's table again (after reloading the page).
     pub fn result(&self) -> Reply {
         match &self.merged {
-            Some(m) => Reply::json(200, &result_json(m)),
+            Some(m) => Reply::json(200, &result_json(m, &self.indicators)),
             None => Reply::json(200, &Value::Null),
         }
     }
@@ -459,8 +468,9 @@ fn clean_name(name: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The table of step 2: the headline, then one row per agency as in the 报送情况 sheet.
-fn result_json(merged: &Merged) -> Value {
+/// The table of step 2: the headline, then one row per agency as in the 报送情况 sheet, and the
+/// `indicators` worked out after the merge.
+fn result_json(merged: &Merged, indicators: &Value) -> Value {
     let index = |e: &Entry| merged.entries.iter().position(|x| std::ptr::eq(x, e));
     let lines = merged.reporting();
     let rows: Vec<Value> = lines
@@ -507,7 +517,7 @@ fn result_json(merged: &Merged) -> Value {
         "rows": rows,
         "missing": merged.missing.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
         "total_findings": findings,
-        "indicators": crate::indicators::board(merged, None).map(|b| b.to_json()).unwrap_or(Value::Null),
+        "indicators": indicators,
     })
 }
 
