@@ -322,10 +322,11 @@ pub struct Board {
     pub last_year: Option<LastYear>,
 }
 
-/// The indicators board of a merge, with last year's merge if given.
+/// The indicators board of a merge, with last year's merge and the agencies of both years
+/// ([`pairs`]) if given.
 pub fn board(
     merged: &crate::model::district::Merged,
-    previous: Option<&crate::model::district::Merged>,
+    previous: Option<(&crate::model::district::Merged, &Pairs)>,
 ) -> crate::Result<Board> {
     use crate::model::district::Status;
     let counted: Vec<&crate::model::district::Entry> = merged
@@ -344,8 +345,7 @@ pub fn board(
     let district = Line::of(&merged.total.agency, &merged.total);
     let last_year = match previous {
         None => None,
-        Some(prev) => {
-            let pairs = pairs(merged, prev)?;
+        Some((prev, pairs)) => {
             let matched: FxHashMap<String, &Report> = pairs
                 .both
                 .iter()

@@ -52,10 +52,9 @@ pub fn merged_json(merged: &Merged, previous: Option<&Merged>) -> Result<String>
             .map(|(file, reason)| serde_json::json!({"file": file.display().to_string(), "reason": reason}))
             .collect();
         m.insert("passed_over".into(), passed.into());
-        m.insert(
-            "indicators".into(),
-            crate::indicators::board(merged, previous)?.to_json(),
-        );
+        let pairs = previous.map(|p| crate::indicators::pairs(merged, p)).transpose()?;
+        let board = crate::indicators::board(merged, previous.zip(pairs.as_ref()))?;
+        m.insert("indicators".into(), board.to_json());
     }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

@@ -97,7 +97,8 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
         Some(p) => Some(indicators::pairs(merged, p).map_err(|e| XlsxError::ParameterError(e.to_string()))?),
         None => None,
     };
-    let board = indicators::board(merged, previous).map_err(|e| XlsxError::ParameterError(e.to_string()))?;
+    let board = indicators::board(merged, previous.zip(pairs.as_ref()))
+        .map_err(|e| XlsxError::ParameterError(e.to_string()))?;
     indicators_sheet(wb.add_worksheet(), merged, &board, pairs.as_ref(), &styles)?;
     let ordered = merged.ordered();
     detail(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
