@@ -699,6 +699,17 @@ impl OdsTable {
 // ---------------------------------------------------------------------------------------------
 // xlsx
 
+/// The shared strings table's declared count (`<sst uniqueCount=…>`) against its part's size: a
+/// reader sizes its table by it.
+pub(crate) fn shared_strings_declared(count: u64, size: u64, limits: &Limits) -> Result<(), ErrorKind> {
+    // `<si/>` is five bytes: no honest table declares more strings than that allows.
+    let held = count.saturating_mul(24);
+    if count > size / 5 + 1 && held > 1 << 20 || held > limits.memory_budget() {
+        return Err(too_large("共享字符串表", held, limits));
+    }
+    Ok(())
+}
+
 /// The shared-string table's declared `uniqueCount`, which calamine reserves before reading a
 /// string: refused when it is more than the table could hold (each string takes some bytes).
 pub fn xlsx(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
@@ -727,11 +738,7 @@ pub fn xlsx(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
                         .find(|a| a.key.as_ref() == "uniqueCount")
                         .and_then(|a| a.value.trim().parse::<u64>().ok())
                         .unwrap_or(0);
-                    // `<si/>` is five bytes: no honest table declares more strings than that allows.
-                    let held = count.saturating_mul(24);
-                    if count > size / 5 + 1 && held > 1 << 20 || held > limits.memory_budget() {
-                        return Err(too_large("共享字符串表", held, limits));
-                    }
+                    shared_strings_declared(count, size, limits)?;
                     break;
                 }
                 Ok(Event::Eof) | Err(_) => break,

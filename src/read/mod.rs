@@ -19,6 +19,7 @@ pub mod sections;
 pub mod text;
 pub mod value;
 pub(crate) mod workbook;
+pub(crate) mod xlsx;
 
 use std::path::Path;
 
