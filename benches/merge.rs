@@ -145,13 +145,25 @@ fn foreign(n: usize) -> PathBuf {
     dir
 }
 
-/// calamine alone, one thread: open every workbook and read every sheet.
-fn calamine_alone(dir: &Path) -> Duration {
+/// The CPU time (user and system) a process has taken so far, from `/proc/PID/stat` (Linux only;
+/// in clock ticks of 10 ms): on a shared machine this, unlike wall time, is the program's own cost.
+fn cpu_time(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// calamine alone, one thread: open every workbook and read every sheet. Its wall time and CPU time.
+fn calamine_alone(dir: &Path) -> (Duration, Option<Duration>) {
     let files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .collect();
+    let cpu = cpu_time("self");
     let start = Instant::now();
     for f in &files {
         let bytes = std::fs::read(f).expect("read");
@@ -160,11 +172,13 @@ fn calamine_alone(dir: &Path) -> Duration {
             std::hint::black_box(wb.worksheet_range(&name).ok());
         }
     }
-    start.elapsed()
+    let wall = start.elapsed();
+    (wall, cpu_time("self").zip(cpu).map(|(after, before)| after - before))
 }
 
-/// Runs the merge binary; returns its wall time and peak resident memory in KiB (Linux only).
-fn merge_binary(dir: &Path) -> (Duration, Option<u64>) {
+/// Runs the merge binary; returns its wall time, peak resident memory in KiB and CPU time (Linux
+/// only).
+fn merge_binary(dir: &Path) -> (Duration, Option<u64>, Option<Duration>) {
     let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/nianbao");
     let out = std::env::temp_dir().join(format!("nianbao-bench-{}.xlsx", std::process::id()));
     let start = Instant::now();
@@ -177,19 +191,21 @@ fn merge_binary(dir: &Path) -> (Duration, Option<u64>) {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("run target/release/nianbao (cargo build --release first)");
-    let peak = wait_peak(child);
+    let (peak, cpu) = wait_peak(child);
     let took = start.elapsed();
     let _ = std::fs::remove_file(&out);
-    (took, peak)
+    (took, peak, cpu)
 }
 
 /// Waits for the child and returns its peak resident memory in KiB, read from
 /// `/proc/PID/status` (`VmHWM`) while it runs (Linux only). Unlike the peak that `wait4` reports,
 /// this is the merge's own: a child spawned from this process starts as a copy of it, and that
-/// copy's memory would count too.
-fn wait_peak(mut child: std::process::Child) -> Option<u64> {
+/// copy's memory would count too. Also its CPU time, as last read before it ended (short of the
+/// last 5 ms at most).
+fn wait_peak(mut child: std::process::Child) -> (Option<u64>, Option<Duration>) {
     let status = format!("/proc/{}/status", child.id());
-    let mut peak = None;
+    let pid = child.id().to_string();
+    let (mut peak, mut cpu) = (None, None);
     loop {
         if let Ok(text) = std::fs::read_to_string(&status) {
             let hwm = text
@@ -198,8 +214,9 @@ fn wait_peak(mut child: std::process::Child) -> Option<u64> {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
             peak = hwm.max(peak);
         }
+        cpu = cpu_time(&pid).or(cpu);
         if child.try_wait().ok().flatten().is_some() {
-            return peak;
+            return (peak, cpu);
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -250,8 +267,16 @@ fn main() {
         .status();
     assert!(build.is_ok_and(|s| s.success()), "cargo build --release failed");
     println!(
-        "{:>8} {:>7} {:>16} {:>14} {:>8} {:>14}",
-        "set", "returns", "calamine 1 thread", "nianbao merge", "ratio", "peak memory"
+        "{:>8} {:>7} {:>16} {:>14} {:>8} {:>14} {:>13} {:>10} {:>9}",
+        "set",
+        "returns",
+        "calamine 1 thread",
+        "nianbao merge",
+        "ratio",
+        "peak memory",
+        "calamine CPU",
+        "merge CPU",
+        "CPU ratio"
     );
     let me = std::env::current_exe().expect("the bench binary");
     for set in ["foreign", "ours"] {
@@ -268,16 +293,26 @@ fn main() {
                 .join("target/bench-merge")
                 .join(name);
             warm(&dir);
-            let runs: Vec<(Duration, Option<u64>)> = (0..RUNS).map(|_| merge_binary(&dir)).collect();
+            let runs: Vec<(Duration, Option<u64>, Option<Duration>)> =
+                (0..RUNS).map(|_| merge_binary(&dir)).collect();
             let merge = median(runs.iter().map(|r| r.0).collect());
             let peak = runs.iter().map(|r| r.1).collect::<Option<Vec<u64>>>().map(median);
-            let floor = median((0..RUNS).map(|_| calamine_alone(&dir)).collect());
+            let merge_cpu = runs.iter().map(|r| r.2).collect::<Option<Vec<Duration>>>().map(median);
+            let floors: Vec<(Duration, Option<Duration>)> = (0..RUNS).map(|_| calamine_alone(&dir)).collect();
+            let floor = median(floors.iter().map(|f| f.0).collect());
+            let floor_cpu = floors.iter().map(|f| f.1).collect::<Option<Vec<Duration>>>().map(median);
             let ratio = merge.as_secs_f64() / floor.as_secs_f64();
             let peak_text = peak.map_or_else(|| "n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+            let secs = |d: Option<Duration>| d.map_or_else(|| "n/a".to_string(), |d| format!("{:.2}s", d.as_secs_f64()));
+            let cpu_ratio = floor_cpu
+                .zip(merge_cpu)
+                .map_or_else(|| "n/a".to_string(), |(f, m)| format!("{:.2}", m.as_secs_f64() / f.as_secs_f64()));
             println!(
-                "{set:>8} {n:>7} {:>15.2}s {:>13.2}s {ratio:>8.2} {peak_text:>14}",
+                "{set:>8} {n:>7} {:>15.2}s {:>13.2}s {ratio:>8.2} {peak_text:>14} {:>13} {:>10} {cpu_ratio:>9}",
                 floor.as_secs_f64(),
-                merge.as_secs_f64()
+                merge.as_secs_f64(),
+                secs(floor_cpu),
+                secs(merge_cpu)
             );
             peaks.push((n, peak));
         }
