@@ -307,6 +307,13 @@ struct Context<'a> {
 }
 
 /// One worksheet's cells and merged ranges; `None` where calamine is to read the workbook.
+///
+/// A sheet's XML is the bulk of a workbook and has a fixed shape, so it is scanned by hand (the
+/// next `<`, the tag's name, its attributes) rather than through a general XML reader: a cell is
+/// `<c r="B3" t="s" s="2"><f>…</f><v>…</v></c>` or `<c …><is>…</is></c>`, a merged range
+/// `<mergeCell ref="A1:C1"/>`, and every other element is passed over. A document type (which can
+/// define entities), character data where a value is, or a cell holding anything else is left to
+/// calamine.
 fn sheet(
     xml: &[u8],
     name: &str,
@@ -318,109 +325,198 @@ fn sheet(
         name: name.to_string(),
         ..RawSheet::default()
     };
-    let mut reader = xml_reader(xml);
-    if root(&mut reader, "worksheet").is_none() {
-        return Ok(None);
-    }
+    let mut scan = Scanner { xml, at: 0 };
+    let mut rooted = false;
     loop {
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(_) => return Ok(None),
+        let Some(tag) = scan.tag() else {
+            return Ok(None);
         };
-        match event {
-            Event::Start(e) => match e.name().as_ref() {
-                "c" => {
-                    let Some(()) = cell(&mut reader, &e, context, named, &mut out) else {
-                        return Ok(None);
-                    };
-                    limits.check_cells(out.cells.len() + out.uncached.len() + out.blank.len(), name)?;
+        let tag = match tag {
+            Tag::End => return Ok(rooted.then_some(out)),
+            Tag::Element(t) => t,
+        };
+        if !rooted {
+            if tag.name != b"worksheet" || tag.closing {
+                return Ok(None);
+            }
+            rooted = true;
+            continue;
+        }
+        match (tag.closing, tag.name) {
+            (false, b"c") => {
+                let Some(()) = scan_cell(&mut scan, &tag, context, named, &mut out) else {
+                    return Ok(None);
+                };
+                limits.check_cells(out.cells.len() + out.uncached.len() + out.blank.len(), name)?;
+            }
+            (false, b"mergeCell") => {
+                // A range that names no cells (a column of a hundred letters) is no merge.
+                if let Some(range) = tag.attr(b"ref").and_then(|r| dimensions(&r)) {
+                    out.merged.push(range);
                 }
-                "mergeCell" => {
-                    // A range that names no cells (a column of a hundred letters) is no merge.
-                    if let Some(range) = attr(&e, "ref").and_then(|r| dimensions(&r)) {
-                        out.merged.push(range);
-                    }
-                }
-                _ => {}
-            },
-            Event::Eof => return Ok(Some(out)),
+            }
             _ => {}
+        }
+    }
+}
+
+/// A place in a part's XML.
+struct Scanner<'x> {
+    xml: &'x [u8],
+    at: usize,
+}
+
+/// What [`Scanner::tag`] finds next.
+enum Tag<'x> {
+    Element(Element<'x>),
+    /// The part's end.
+    End,
+}
+
+/// A start, end or empty element tag.
+struct Element<'x> {
+    name: &'x [u8],
+    /// The attributes' text, between the name and the tag's end.
+    attrs: &'x [u8],
+    /// `</name>`.
+    closing: bool,
+    /// `<name …/>`.
+    empty: bool,
+}
+
+impl<'x> Scanner<'x> {
+    /// The next tag, past text, the XML declaration and comments; `None` for what this scanner
+    /// leaves to calamine (a document type, character data, a tag without its end).
+    fn tag(&mut self) -> Option<Tag<'x>> {
+        loop {
+            let Some(lt) = memchr::memchr(b'<', &self.xml[self.at..]) else {
+                return Some(Tag::End);
+            };
+            let start = self.at + lt;
+            let rest = &self.xml[start..];
+            if rest.starts_with(b"<?") {
+                self.at = start + memchr::memmem::find(rest, b"?>")? + 2;
+                continue;
+            }
+            if rest.starts_with(b"<!--") {
+                self.at = start + memchr::memmem::find(&rest[4..], b"-->")? + 7;
+                continue;
+            }
+            if rest.starts_with(b"<!") {
+                return None;
+            }
+            let closing = rest.get(1) == Some(&b'/');
+            let name_from = start + 1 + usize::from(closing);
+            let name_len = self.xml[name_from..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))?;
+            let name = &self.xml[name_from..name_from + name_len];
+            // The tag's end: the first `>` outside quotes.
+            let mut quote = None;
+            let mut end = None;
+            for (i, &b) in self.xml[name_from + name_len..].iter().enumerate() {
+                match (quote, b) {
+                    (Some(q), _) if b == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (None, b'>') => {
+                        end = Some(name_from + name_len + i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let end = end?;
+            let empty = end > name_from + name_len && self.xml[end - 1] == b'/';
+            let attrs = &self.xml[name_from + name_len..end - usize::from(empty)];
+            self.at = end + 1;
+            return Some(Tag::Element(Element {
+                name,
+                attrs,
+                closing,
+                empty,
+            }));
+        }
+    }
+
+    /// The text up to the next tag, which must close `name` (`</v>`): XML's escapes decoded.
+    fn text_until(&mut self, name: &[u8]) -> Option<Cow<'x, str>> {
+        let lt = memchr::memchr(b'<', &self.xml[self.at..])?;
+        let raw = std::str::from_utf8(&self.xml[self.at..self.at + lt]).ok()?;
+        let close = &self.xml[self.at + lt..];
+        if !(close.starts_with(b"</") && close[2..].starts_with(name) && close.get(2 + name.len()) == Some(&b'>')) {
+            return None;
+        }
+        self.at += lt + 3 + name.len();
+        quick_xml::escape::unescape(raw).ok()
+    }
+}
+
+impl Element<'_> {
+    /// An attribute's value, its XML escapes decoded.
+    fn attr(&self, key: &[u8]) -> Option<Cow<'_, str>> {
+        let mut rest = self.attrs;
+        loop {
+            let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+            rest = &rest[start..];
+            let eq = memchr::memchr(b'=', rest)?;
+            let name = rest[..eq].trim_ascii_end();
+            let after = rest[eq + 1..].trim_ascii_start();
+            let quote = *after.first()?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let len = memchr::memchr(quote, &after[1..])?;
+            if name == key {
+                let value = std::str::from_utf8(&after[1..1 + len]).ok()?;
+                return quick_xml::escape::unescape(value).ok();
+            }
+            rest = &after[len + 2..];
         }
     }
 }
 
 /// One `<c>` element: its value (a shared string, a number, a date, inline text, a formula's
 /// result) or its formula, as calamine gives them. `None`: not a cell this reader reads.
-fn cell(
-    reader: &mut quick_xml::Reader<&[u8]>,
-    c: &BytesStart,
-    context: &Context,
-    named: bool,
-    out: &mut RawSheet,
-) -> Option<()> {
-    let (mut at, mut kind, mut style) = (None, None, None);
-    for a in c.attributes().with_checks(false) {
-        let a = a.ok()?;
-        match a.key.as_ref() {
-            "r" => at = Some(a.value),
-            "t" => kind = Some(a.value),
-            "s" => style = Some(a.value),
-            _ => {}
-        }
-    }
-    let (row, col) = position(&at?)?;
+fn scan_cell(scan: &mut Scanner, c: &Element, context: &Context, named: bool, out: &mut RawSheet) -> Option<()> {
+    let (row, col) = position(&c.attr(b"r")?)?;
+    let kind = c.attr(b"t");
     let kind = kind.as_deref();
+    let style = c.attr(b"s");
     let mut value: Option<Cow<str>> = None;
     let mut inline: Option<String> = None;
     let mut formula: Option<String> = None;
     let mut shared_formula = false;
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) => match e.name().as_ref() {
-                "v" => {
-                    let mut text: Option<Cow<str>> = None;
-                    loop {
-                        match reader.read_event().ok()? {
-                            Event::Text(t) => {
-                                let t = t.into_inner();
-                                text = Some(match text {
-                                    None => t,
-                                    Some(before) => Cow::Owned(before.into_owned() + &t),
-                                });
-                            }
-                            Event::GeneralRef(r) => {
-                                let mut owned = text.take().unwrap_or_default().into_owned();
-                                entity(&r, &mut owned)?;
-                                text = Some(Cow::Owned(owned));
-                            }
-                            Event::End(end) if end.name().as_ref() == "v" => break,
-                            Event::Start(_) | Event::End(_) | Event::Eof => return None,
-                            _ => {}
-                        }
-                    }
-                    value = Some(text.unwrap_or_default());
+    if !c.empty {
+        loop {
+            let before = scan.at;
+            let Tag::Element(tag) = scan.tag()? else {
+                return None;
+            };
+            match (tag.closing, tag.name) {
+                (true, b"c") => break,
+                (false, b"v") if !tag.empty => value = Some(scan.text_until(b"v")?),
+                (false, b"v") => value = Some(Cow::Borrowed("")),
+                (false, b"f") => {
+                    shared_formula = tag.attr(b"t").is_some_and(|t| t == "shared");
+                    let text = if tag.empty {
+                        Cow::Borrowed("")
+                    } else {
+                        scan.text_until(b"f")?
+                    };
+                    formula = Some(normalize_lines(&text).into_owned());
                 }
-                "f" => {
-                    shared_formula = attr(&e, "t").is_some_and(|t| t == "shared");
-                    let mut text = String::new();
-                    loop {
-                        match reader.read_event().ok()? {
-                            Event::Text(t) => text.push_str(&t.xml10_content()),
-                            Event::GeneralRef(r) => entity(&r, &mut text)?,
-                            Event::End(end) if end.name().as_ref() == "f" => break,
-                            Event::Start(_) | Event::End(_) | Event::Eof => return None,
-                            _ => {}
-                        }
-                    }
-                    formula = Some(text);
+                (false, b"is") if !tag.empty => {
+                    // Rich text runs and phonetic guides: read as the shared strings are.
+                    let end = before + memchr::memmem::find(&scan.xml[before..], b"</is>")? + 5;
+                    let mut reader = xml_reader(&scan.xml[before..end]);
+                    root(&mut reader, "is")?;
+                    inline = Some(string_item(&mut reader, "is")?);
+                    scan.at = end;
                 }
-                "is" => inline = Some(string_item(reader, "is")?),
+                (false, b"is") => inline = Some(String::new()),
                 _ => return None,
-            },
-            Event::End(e) if e.name().as_ref() == "c" => break,
-            Event::End(_) => return None,
-            Event::Eof => return None,
-            _ => {}
+            }
         }
     }
     let data = match (kind, inline) {
