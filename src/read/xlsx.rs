@@ -790,4 +790,39 @@ mod tests {
         assert!(is_builtin_date("14"));
         assert!(!is_builtin_date("3"));
     }
+
+    /// Any damage to a sheet's XML (cut anywhere, any byte changed) gives cells or leaves the file
+    /// to calamine; it never panics.
+    #[test]
+    fn damaged_sheets_do_not_panic() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/workbooks/2024-pingtan-zone.xlsx"
+        ))
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let mut xml = Vec::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_end(&mut xml)
+            .unwrap();
+        let strings = vec!["表".to_string(); 4];
+        let context = Context {
+            strings: &strings,
+            dates: &[true, false],
+        };
+        let limits = Limits::default();
+        let whole = sheet(&xml, "s", &context, true, &limits).unwrap();
+        assert!(whole.is_some_and(|s| !s.cells.is_empty()));
+        for cut in (0..xml.len()).step_by(29) {
+            let _ = sheet(&xml[..cut], "s", &context, false, &limits);
+        }
+        for at in (0..xml.len()).step_by(89) {
+            for b in [b'<', b'>', b'"', b'/', b'&', 0xFF, b' '] {
+                let mut bad = xml.clone();
+                bad[at] = b;
+                let _ = sheet(&bad, "s", &context, at % 2 == 0, &limits);
+            }
+        }
+    }
 }
