@@ -293,20 +293,25 @@ fn main() {
                 .join("target/bench-merge")
                 .join(name);
             warm(&dir);
-            let runs: Vec<(Duration, Option<u64>, Option<Duration>)> =
-                (0..RUNS).map(|_| merge_binary(&dir)).collect();
+            let runs: Vec<(Duration, Option<u64>, Option<Duration>)> = (0..RUNS).map(|_| merge_binary(&dir)).collect();
             let merge = median(runs.iter().map(|r| r.0).collect());
             let peak = runs.iter().map(|r| r.1).collect::<Option<Vec<u64>>>().map(median);
             let merge_cpu = runs.iter().map(|r| r.2).collect::<Option<Vec<Duration>>>().map(median);
             let floors: Vec<(Duration, Option<Duration>)> = (0..RUNS).map(|_| calamine_alone(&dir)).collect();
             let floor = median(floors.iter().map(|f| f.0).collect());
-            let floor_cpu = floors.iter().map(|f| f.1).collect::<Option<Vec<Duration>>>().map(median);
+            let floor_cpu = floors
+                .iter()
+                .map(|f| f.1)
+                .collect::<Option<Vec<Duration>>>()
+                .map(median);
             let ratio = merge.as_secs_f64() / floor.as_secs_f64();
             let peak_text = peak.map_or_else(|| "n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
-            let secs = |d: Option<Duration>| d.map_or_else(|| "n/a".to_string(), |d| format!("{:.2}s", d.as_secs_f64()));
-            let cpu_ratio = floor_cpu
-                .zip(merge_cpu)
-                .map_or_else(|| "n/a".to_string(), |(f, m)| format!("{:.2}", m.as_secs_f64() / f.as_secs_f64()));
+            let secs =
+                |d: Option<Duration>| d.map_or_else(|| "n/a".to_string(), |d| format!("{:.2}s", d.as_secs_f64()));
+            let cpu_ratio = floor_cpu.zip(merge_cpu).map_or_else(
+                || "n/a".to_string(),
+                |(f, m)| format!("{:.2}", m.as_secs_f64() / f.as_secs_f64()),
+            );
             println!(
                 "{set:>8} {n:>7} {:>15.2}s {:>13.2}s {ratio:>8.2} {peak_text:>14} {:>13} {:>10} {cpu_ratio:>9}",
                 floor.as_secs_f64(),

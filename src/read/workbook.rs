@@ -1,12 +1,13 @@
-//! Workbooks — xlsx, xlsm, xls (Excel and WPS) and ods — through calamine.
+//! Workbooks — xlsx, xlsm, xls (Excel and WPS) and ods: xlsx read directly ([`super::xlsx`]), the
+//! rest (and any xlsx that reader leaves) through calamine.
 //!
 //! Each visible worksheet becomes one [`Grid`] in the sheet's own coordinates, so every value keeps
 //! its real A1 address. Formula cells give their cached values (the only numbers some returns have).
 //! Merged ranges become spans. Defined names are kept for reading our own templates exactly.
 //!
-//! Memory is bounded whatever the file holds: xlsx sheets are streamed cell by cell (calamine's
-//! dense `Range` would allocate the whole bounding box, and one stray cell at XFD1048576 makes that
-//! half a terabyte), the number of non-empty cells is limited, and blank cells are filled in only
+//! Memory is bounded whatever the file holds: xlsx sheets are read cell by cell, never as calamine's
+//! dense `Range` (which would allocate the whole bounding box: one stray cell at XFD1048576 makes
+//! that half a terabyte), the number of non-empty cells is limited, and blank cells are filled in only
 //! where tables can be: in rows that have content, up to the last column used by more than one row.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
