@@ -240,8 +240,7 @@ pub fn score_prepared(cell: &Prepared, label: &Prepared) -> f32 {
     if (shorter as f32) < longer as f32 * MATCH / (2.0 - MATCH) {
         return 0.0;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (cell.rest.chars().collect(), label.rest.chars().collect());
-    let l = lcs(&a, &b);
+    let l = lcs(cell.rest, label.rest);
     let dice = 2.0 * l as f32 / (a_len + b_len) as f32;
     if dice >= MATCH {
         dice
@@ -251,16 +250,33 @@ pub fn score_prepared(cell: &Prepared, label: &Prepared) -> f32 {
 }
 
 /// Whether two numberings mean the same position (`1.` and `1)`; `(一)` and `(一)`).
-fn same_numbering(a: &str, b: &str) -> bool {
-    let digits = |s: &str| -> String { s.chars().filter(|&c| numbering_digit(c)).collect() };
-    digits(a) == digits(b)
+fn same_numbering<'a>(a: &'a str, b: &'a str) -> bool {
+    let digits = |s: &'a str| s.chars().filter(|&c| numbering_digit(c));
+    digits(a).eq(digits(b))
 }
 
-/// Length of the longest common subsequence.
-fn lcs(a: &[char], b: &[char]) -> usize {
-    let mut prev = vec![0usize; b.len() + 1];
-    let mut cur = vec![0usize; b.len() + 1];
-    for &x in a {
+/// Length of the longest common subsequence of `a` and `b`.
+fn lcs(a: &str, b: &str) -> usize {
+    // Every label and nearly every cell scored is short: its row of the table on the stack, not
+    // four allocations a pair scored (the matcher scores thousands of pairs a file).
+    const SHORT: usize = 64;
+    let b_chars = b.chars().count();
+    if b_chars < SHORT {
+        let mut chars = ['\0'; SHORT];
+        for (slot, c) in chars.iter_mut().zip(b.chars()) {
+            *slot = c;
+        }
+        let (mut prev, mut cur) = ([0usize; SHORT + 1], [0usize; SHORT + 1]);
+        return lcs_rows(a, &chars[..b_chars], &mut prev[..=b_chars], &mut cur[..=b_chars]);
+    }
+    let chars: Vec<char> = b.chars().collect();
+    let (mut prev, mut cur) = (vec![0usize; chars.len() + 1], vec![0usize; chars.len() + 1]);
+    lcs_rows(a, &chars, &mut prev, &mut cur)
+}
+
+/// [`lcs`] with its two rows of the table given (`b.len() + 1` each, zeroed).
+fn lcs_rows<'r>(a: &str, b: &[char], mut prev: &'r mut [usize], mut cur: &'r mut [usize]) -> usize {
+    for x in a.chars() {
         for (j, &y) in b.iter().enumerate() {
             cur[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
         }

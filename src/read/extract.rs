@@ -62,9 +62,10 @@ impl<'a> LazyGrids<'a> {
 pub(crate) struct Grids<'a> {
     /// Each grid, its cells' normalized texts, and where each splits for scoring.
     grids: Vec<Prepped<'a>>,
-    /// The text cells by the hash of their text without numbering: a label written as published
-    /// is found by one lookup, not by scoring every cell.
-    by_rest: HashMap<u64, Vec<(u32, u32)>>,
+    /// The text cells by the hash of their text without numbering, sorted (hash, grid, cell): a
+    /// label written as published is found by one search, not by scoring every cell. One vector,
+    /// not a map of vectors: one allocation a document instead of one a distinct text.
+    by_rest: Vec<(u64, u32, u32)>,
 }
 
 /// A grid with its cells' normalized texts and where each splits for scoring.
@@ -127,7 +128,7 @@ pub(crate) struct Hit<'a> {
 impl<'a> Grids<'a> {
     pub(crate) fn new(doc: &'a Document) -> Grids<'a> {
         let mut grids = Grids {
-            by_rest: HashMap::default(),
+            by_rest: Vec::new(),
             grids: doc
                 .grids
                 .iter()
@@ -142,15 +143,17 @@ impl<'a> Grids<'a> {
                 })
                 .collect(),
         };
-        let mut by_rest: HashMap<u64, Vec<(u32, u32)>> = HashMap::default();
+        let mut by_rest: Vec<(u64, u32, u32)> = Vec::new();
         for (gi, (g, norms, parts)) in grids.grids.iter().enumerate() {
             for (i, ((cell, norm), p)) in g.cells().iter().zip(norms.iter()).zip(parts).enumerate() {
                 if cell.number.is_none() && !norm.is_empty() {
                     let rest = norm.get(p[0] as usize..).unwrap_or_default();
-                    by_rest.entry(rest_hash(rest)).or_default().push((gi as u32, i as u32));
+                    by_rest.push((rest_hash(rest), gi as u32, i as u32));
                 }
             }
         }
+        // Every entry differs (grid and cell), so equal hashes keep the order of `all`.
+        by_rest.sort_unstable();
         grids.by_rest = by_rest;
         grids
     }
@@ -168,11 +171,12 @@ impl<'a> Grids<'a> {
 
     /// The text cells whose text without numbering is `rest`, in the order of [`Grids::all`].
     fn with_rest(&self, rest: &str) -> Vec<Hit<'_>> {
-        self.by_rest
-            .get(&rest_hash(rest))
-            .into_iter()
-            .flatten()
-            .filter_map(|&(g, i)| self.hit(g as usize, i as usize))
+        let hash = rest_hash(rest);
+        let from = self.by_rest.partition_point(|e| e.0 < hash);
+        self.by_rest[from..]
+            .iter()
+            .take_while(|e| e.0 == hash)
+            .filter_map(|&(_, g, i)| self.hit(g as usize, i as usize))
             .filter(|f| f.prep.rest() == rest)
             .collect()
     }
@@ -342,26 +346,41 @@ fn rejoin_labels(grid: &Grid) -> Option<Grid> {
 
 /// Which layout the labels found belong to: the one whose own labels occur more often.
 fn detect_format(grids: &Grids) -> Option<Format> {
-    // Each signature's searcher is built once a layout, not once a cell.
-    let finders = |f: Format| -> Vec<memchr::memmem::Finder<'static>> {
-        f.layout()
-            .signatures
-            .iter()
-            .map(|s| memchr::memmem::Finder::new(normalize(s).as_bytes()).into_owned())
-            .collect()
-    };
-    let (old, new) = (finders(Format::F2019), finders(Format::F2021));
+    let (old, new) = (signatures(Format::F2019), signatures(Format::F2021));
     let (mut a, mut b) = (0, 0);
     for c in grids.all() {
-        let has = |sigs: &[memchr::memmem::Finder]| sigs.iter().any(|s| s.find(c.norm.as_bytes()).is_some());
-        a += usize::from(has(&old));
-        b += usize::from(has(&new));
+        let has = |sigs: Option<&regex::Regex>| sigs.is_some_and(|re| re.is_match(c.norm));
+        a += usize::from(has(old));
+        b += usize::from(has(new));
     }
     match a.cmp(&b) {
         std::cmp::Ordering::Greater => Some(Format::F2019),
         std::cmp::Ordering::Less => Some(Format::F2021),
         std::cmp::Ordering::Equal => None,
     }
+}
+
+/// One searcher for all the signatures of a layout, normalized: built once a process (not once a
+/// file), and a cell is searched once for all of them, not once a signature.
+fn signatures(format: Format) -> Option<&'static regex::Regex> {
+    static ALL: std::sync::OnceLock<Vec<Option<regex::Regex>>> = std::sync::OnceLock::new();
+    let build = |f: Format| {
+        let alternatives: Vec<String> = f
+            .layout()
+            .signatures
+            .iter()
+            .map(|s| regex::escape(&normalize(s)))
+            .collect();
+        // No signature, no match (an empty alternation would match every cell).
+        (!alternatives.is_empty())
+            .then(|| regex::Regex::new(&alternatives.join("|")).ok())
+            .flatten()
+    };
+    let all = ALL.get_or_init(|| Format::ALL.iter().map(|&f| build(f)).collect());
+    Format::ALL
+        .iter()
+        .position(|f| *f == format)
+        .and_then(|i| all.get(i)?.as_ref())
 }
 
 /// Reads the tables by their labels.

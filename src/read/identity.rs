@@ -11,6 +11,7 @@
 //! note, a sentence, a column header, a date, a document number or a contact line is never the
 //! agency.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -854,9 +855,13 @@ fn title_forms() -> &'static [Regex] {
 /// assert_eq!(parse_title("（2024）某某局政府信息公开工作年度报告"), (Some("某某局".into()), Some(2024)));
 /// ```
 pub fn parse_title(text: &str) -> (Option<String>, Option<i32>) {
+    // Most texts tried are no title at all: they are told by 报告/年报 before anything is copied.
+    if !names_a_report(text) {
+        return (None, None);
+    }
     let squeezed: String = arabic_years(text).chars().filter(|c| !c.is_whitespace()).collect();
     // The title never contains the format's own name (`…年度报告格式`).
-    if !names_a_report(text) || squeezed.contains("报告格式") {
+    if squeezed.contains("报告格式") {
         return (None, None);
     }
     for form in title_forms() {
@@ -918,7 +923,7 @@ fn strip_attachment(name: &str) -> &str {
 }
 
 /// A year in Chinese numerals (`二〇二四年`, `二零二四年`) in Arabic digits, so one year parser serves.
-fn arabic_years(text: &str) -> String {
+fn arabic_years(text: &str) -> Cow<'_, str> {
     const DIGITS: &[(char, char)] = &[
         ('〇', '0'),
         ('○', '0'),
@@ -935,6 +940,11 @@ fn arabic_years(text: &str) -> String {
         ('九', '9'),
     ];
     let digit = |c: char| DIGITS.iter().find(|(z, _)| *z == c).map(|(_, d)| *d);
+    // Most texts looked at (every caption and title candidate of every file) have no digit to
+    // change: they are kept as they are, without copying them twice.
+    if !text.chars().any(|c| ('０'..='９').contains(&c) || digit(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
     let chars: Vec<char> = text
         .chars()
         .map(|c| match c {
@@ -952,7 +962,7 @@ fn arabic_years(text: &str) -> String {
             }
         }
     }
-    out.into_iter().collect()
+    Cow::Owned(out.into_iter().collect())
 }
 
 /// The captions over the tables (`区农业农村局　表二`, `区农业农村局表三`, `表二 区农业农村局`,
@@ -985,7 +995,8 @@ fn caption(grids: &Grids) -> Said {
         .all()
         .filter(|h| h.norm.contains('表') && h.norm.chars().count() <= 40)
     {
-        let squeezed = arabic_years(&hit.cell.text.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+        let squeezed: String = hit.cell.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let squeezed = arabic_years(&squeezed);
         // Both forms begin or end with the table's name (`表二`): no other text is tried.
         let table = |c: Option<char>| matches!(c, Some('二' | '三' | '四' | '2'..='4'));
         let mut chars = squeezed.chars();
@@ -1065,7 +1076,11 @@ fn sentence(paragraphs: &[String]) -> Said {
         .get_or_init(|| Regex::new(r"(?P<y>\d{4})年1月1日(?:起)?(?:至|到|—|－|-|~)(?P<z>\d{4})年12月31日").ok())
         .as_ref();
     let mut said = Said::default();
-    let opening: Vec<String> = paragraphs.iter().take(12).map(|p| arabic_years(p)).collect();
+    let opening: Vec<String> = paragraphs
+        .iter()
+        .take(12)
+        .map(|p| arabic_years(p).into_owned())
+        .collect();
     for text in &opening {
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         for form in forms {

@@ -124,11 +124,25 @@ pub fn write_findings_sheet(
     }
     let plain = style(Role::Plain, None);
     let link_style = style(Role::Link, None);
+    // Each look built once, not once a row: a merge lists thousands of findings, and building a
+    // format (fonts, fills, borders) cost more than writing the row.
+    let error = style(Role::Plain, Some(Severity::Error));
+    let groups = [
+        None,
+        Some(Severity::Error),
+        Some(Severity::Warning),
+        Some(Severity::Info),
+    ]
+    .map(|s| style(Role::Group, s));
     let mut row = 0u32;
     for line in lines {
         row += 1;
         let severity: Option<Severity> = line.rule.map(|r| r.severity);
-        let marked = style(Role::Plain, severity.filter(|s| *s == Severity::Error));
+        let marked = if severity == Some(Severity::Error) {
+            &error
+        } else {
+            &plain
+        };
         let texts = [
             line.agency.as_str(),
             line.file.as_str(),
@@ -145,8 +159,14 @@ pub fn write_findings_sheet(
             ws.write_url_with_format(row, 3, Url::new(to.as_str()).set_text(text), &link_style)?;
         }
         let severity_name = severity.map_or("无", Severity::name);
-        ws.write_string_with_format(row, 6, severity_name, &style(Role::Group, severity))?;
-        ws.write_string_with_format(row, 7, &line.message, &marked)?;
+        let group = match severity {
+            None => &groups[0],
+            Some(Severity::Error) => &groups[1],
+            Some(Severity::Warning) => &groups[2],
+            Some(Severity::Info) => &groups[3],
+        };
+        ws.write_string_with_format(row, 6, severity_name, group)?;
+        ws.write_string_with_format(row, 7, &line.message, marked)?;
         // Wrapped cells: the row as tall as its longest text needs.
         let lines = (0..)
             .zip(texts)
