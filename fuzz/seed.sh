@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 out=corpus/zip_parts
 mkdir -p "$out"
 seed() { # index template member
-  { printf "\\x$(printf %02x "$1")"; unzip -p "$2" "$3"; } > "$out/seed-$1"
+  { printf '%b' "\\x$(printf %02x "$1")"; unzip -p "$2" "$3"; } > "$out/seed-$1"
 }
 x=../fixtures/workbooks/xlsxwriter-styled-2022.xlsx
 seed 0 $x xl/worksheets/sheet1.xml
