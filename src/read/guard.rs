@@ -471,19 +471,21 @@ pub fn ods(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
     config.expand_empty_elements = true;
     let budget = limits.memory_budget();
     let mut total: u64 = 0;
-    let mut table: Option<OdsTable> = None;
-    let mut row: Option<OdsRow> = None;
+    let mut place = OdsPlace::Outside;
+    let mut table = OdsTable::default();
+    let mut row = OdsRow::default();
     let mut cell: Option<OdsCell> = None;
     let mut buf = Vec::new();
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) => {
-                // calamine reads a named table until its end tag and, at the end of the file
-                // without one, loops for ever.
-                if let Some(t) = table.filter(|t| t.named) {
+                // calamine reads a named table until its end tag and an annotation until its
+                // own, and, at the end of the file without one, loops for ever; anywhere else
+                // inside a table it fails.
+                if place != OdsPlace::Outside {
                     return Err(corrupt(format!(
                         "content.xml 中的工作表“{}”没有结束标记，文件不完整",
-                        t.name
+                        table.name
                     )));
                 }
                 break;
@@ -491,88 +493,217 @@ pub fn ods(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
             Err(_) => break,
             Ok(e) => e,
         };
-        match event {
-            Event::Start(e) => {
-                let name = e.name();
-                match name.as_ref() {
-                    "table:table" => {
-                        let table_name = e
-                            .attributes()
-                            .flatten()
-                            .find(|a| a.key.as_ref() == "table:name")
-                            .map(|a| a.value.to_string());
-                        table = Some(OdsTable {
-                            named: table_name.is_some(),
-                            name: table_name.unwrap_or_default(),
-                            ..OdsTable::default()
-                        });
-                    }
-                    "table:table-row" if table.is_some() => {
-                        row = Some(OdsRow {
-                            repeats: number(&e, "table:number-rows-repeated").unwrap_or(1),
-                            ..OdsRow::default()
-                        });
-                    }
-                    "table:table-cell" | "table:covered-table-cell" if row.is_some() => {
-                        cell = Some(OdsCell::start(&e));
-                    }
-                    "text:s" => {
-                        if let Some(c) = cell.as_mut() {
-                            c.text = c.text.saturating_add(number(&e, "text:c").unwrap_or(1));
-                        }
-                    }
-                    _ => {
-                        if let Some(c) = cell.as_mut() {
-                            c.text = c.text.saturating_add(1);
-                        }
-                    }
+        let before = place;
+        place = place.after(&event);
+        match (before, place) {
+            (OdsPlace::Outside, OdsPlace::Table) => {
+                table = OdsTable {
+                    name: match &event {
+                        Event::Start(e) => attribute(e, "table:name").unwrap_or_default(),
+                        _ => String::new(),
+                    },
+                    ..OdsTable::default()
+                };
+            }
+            (OdsPlace::Table, OdsPlace::Row) => {
+                row = OdsRow {
+                    repeats: match &event {
+                        Event::Start(e) => number(e, "table:number-rows-repeated").unwrap_or(1),
+                        _ => 1,
+                    },
+                    ..OdsRow::default()
+                };
+            }
+            (OdsPlace::Row, OdsPlace::Cell { .. }) => {
+                if let Event::Start(e) = &event {
+                    cell = Some(OdsCell::start(e));
                 }
             }
-            Event::Text(t) => {
+            (OdsPlace::Cell { .. }, OdsPlace::Row) => {
+                if let Some(c) = cell.take() {
+                    row.add(c);
+                }
+            }
+            (OdsPlace::Row, OdsPlace::Table) => table.add(std::mem::take(&mut row)),
+            (OdsPlace::Table, OdsPlace::Outside) => {
+                total = total.saturating_add(std::mem::take(&mut table).held());
+                if total > budget {
+                    return Err(too_large("", total, limits));
+                }
+            }
+            _ => {
                 if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(t.len() as u64);
+                    c.text = c.text.saturating_add(match &event {
+                        Event::Start(e) if e.name().as_ref() == "text:s" => number(e, "text:c").unwrap_or(1),
+                        Event::Start(_) => 1,
+                        Event::Text(t) => t.len() as u64,
+                        Event::GeneralRef(_) => 4,
+                        _ => 0,
+                    });
                 }
             }
-            Event::GeneralRef(_) => {
-                if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(4);
-                }
-            }
-            Event::End(e) => match e.name().as_ref() {
-                "table:table-cell" | "table:covered-table-cell" => {
-                    if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
-                        r.add(c);
-                    }
-                }
-                "table:table-row" => {
-                    if let (Some(r), Some(t)) = (row.take(), table.as_mut()) {
-                        t.add(r);
-                    }
-                }
-                "table:table" => {
-                    if let Some(t) = table.take() {
-                        total = total.saturating_add(t.held());
-                        if total > budget {
-                            return Err(too_large("", total, limits));
-                        }
-                    }
-                }
-                _ => {}
-            },
-            _ => {}
         }
         // The cell being read counts too: calamine has built its text (a billion spaces of one
         // `text:s`) before it meets a damaged end.
         let open = cell.as_ref().map_or(0, |c| c.text.saturating_mul(c.repeats));
-        let held = total
-            .saturating_add(table.as_ref().map_or(0, OdsTable::held))
-            .saturating_add(open);
+        let held = match place {
+            OdsPlace::Outside => total,
+            _ => total.saturating_add(table.held()),
+        }
+        .saturating_add(open);
         if held > budget {
             return Err(too_large("", held, limits));
         }
         buf.clear();
     }
     Ok(())
+}
+
+/// Where calamine's ods reader (`parse_content`, `read_table`, `read_row`, `get_datatype`) is in
+/// `content.xml`. It reads a named table until the first `</table:table>`, a row until its end
+/// tag, a string cell's content until a cell's end tag, a cell with a value until its matching end
+/// tag, and an annotation until its end tag, skipping whatever else comes between: so a table is
+/// open as long as calamine thinks it is, whatever other tables start or end inside it.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum OdsPlace {
+    Outside,
+    Table,
+    Row,
+    /// `string`: calamine reads the content as the cell's text (to the first cell end tag);
+    /// otherwise it skips to the matching end tag, `depth` cells of the same name deep.
+    Cell {
+        string: bool,
+        covered: bool,
+        depth: u32,
+    },
+    /// An `office:annotation` inside a string cell.
+    Annotation {
+        covered: bool,
+    },
+}
+
+impl OdsPlace {
+    fn after(self, event: &Event) -> OdsPlace {
+        let start = match event {
+            Event::Start(e) => Some(e.name()),
+            _ => None,
+        };
+        let end = match event {
+            Event::End(e) => Some(e.name()),
+            _ => None,
+        };
+        let is = |name: Option<quick_xml::name::QName>, what: &str| name.is_some_and(|n| n.as_ref() == what);
+        let is_cell =
+            |name: Option<quick_xml::name::QName>| is(name, "table:table-cell") || is(name, "table:covered-table-cell");
+        match self {
+            OdsPlace::Outside => match event {
+                Event::Start(e) if e.name().as_ref() == "table:table" && raw_attribute(e, "table:name") => {
+                    OdsPlace::Table
+                }
+                _ => self,
+            },
+            OdsPlace::Table if is(start, "table:table-row") => OdsPlace::Row,
+            OdsPlace::Table if is(end, "table:table") => OdsPlace::Outside,
+            OdsPlace::Row => match event {
+                Event::Start(e) if is_cell(start) => OdsPlace::Cell {
+                    string: string_content(e),
+                    covered: e.name().as_ref() == "table:covered-table-cell",
+                    depth: 0,
+                },
+                _ if is(end, "table:table-row") => OdsPlace::Table,
+                _ => self,
+            },
+            OdsPlace::Cell {
+                string: true, covered, ..
+            } => {
+                if is_cell(end) {
+                    OdsPlace::Row
+                } else if is(start, "office:annotation") {
+                    OdsPlace::Annotation { covered }
+                } else {
+                    self
+                }
+            }
+            OdsPlace::Cell {
+                string: false,
+                covered,
+                depth,
+            } => {
+                let name = if covered {
+                    "table:covered-table-cell"
+                } else {
+                    "table:table-cell"
+                };
+                if is(start, name) {
+                    OdsPlace::Cell {
+                        string: false,
+                        covered,
+                        depth: depth.saturating_add(1),
+                    }
+                } else if is(end, name) {
+                    match depth.checked_sub(1) {
+                        Some(depth) => OdsPlace::Cell {
+                            string: false,
+                            covered,
+                            depth,
+                        },
+                        None => OdsPlace::Row,
+                    }
+                } else {
+                    self
+                }
+            }
+            OdsPlace::Annotation { covered } if is(end, "office:annotation") => OdsPlace::Cell {
+                string: true,
+                covered,
+                depth: 0,
+            },
+            _ => self,
+        }
+    }
+}
+
+/// Whether calamine reads a cell's content as its text (`get_datatype`): a string cell without
+/// an `office:string-value`, or an error cell whose string value is empty. The first value
+/// attribute wins, as there.
+fn string_content(e: &BytesStart) -> bool {
+    let mut value_set = false;
+    let mut string = false;
+    let mut error = false;
+    let mut empty_string = false;
+    for a in e.attributes().with_checks(false).flatten() {
+        match a.key.as_ref() {
+            "office:value" | "office:date-value" | "office:time-value" | "office:boolean-value" if !value_set => {
+                value_set = true;
+            }
+            "office:string-value" if !value_set => {
+                value_set = true;
+                empty_string = a.value.is_empty();
+            }
+            "office:value-type" if !value_set => string = a.value.as_ref() == "string",
+            "calcext:value-type" => error = a.value.as_ref() == "error",
+            _ => {}
+        }
+    }
+    (!value_set && string) || (error && empty_string)
+}
+
+/// Whether an element has an attribute, as calamine's `raw_attr` finds it.
+fn raw_attribute(e: &BytesStart, key: &str) -> bool {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .any(|a| a.key.as_ref() == key)
+}
+
+/// An attribute's value as text.
+fn attribute(e: &BytesStart, key: &str) -> Option<String> {
+    let a = e
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.as_ref() == key)?;
+    Some(a.value.to_string())
 }
 
 /// An unsigned attribute value, as calamine parses it (a value it cannot parse fails the file).
@@ -653,8 +784,6 @@ impl OdsRow {
 
 #[derive(Default)]
 struct OdsTable {
-    /// Whether calamine reads it (it has a name).
-    named: bool,
     name: String,
     rows: u64,
     /// Bytes of the cells read, before expansion.

@@ -75,3 +75,130 @@ fn a_billion_spaces_in_a_cell_never_closed_are_refused_before_calamine_reads_the
     let e = nianbao::read::read_path(&path, &nianbao::read::Options::default()).unwrap_err();
     assert_eq!(e.code(), "TOO_LARGE", "{e}");
 }
+
+/// A minimal ods around `content` (the body of `office:spreadsheet`), as LibreOffice lays it out.
+fn ods_with(spreadsheet: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet".to_string()),
+        (
+            "META-INF/manifest.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.to_string(),
+        ),
+        (
+            "content.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{spreadsheet}</office:spreadsheet></office:body></office:document-content>"#
+            ),
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// calamine reads a named table until the first `</table:table>` and an annotation until
+/// `</office:annotation>`, skipping whatever comes between; at the end of the file without that end
+/// tag it loops for ever. Every way of leaving it there — the `zip_parts` find (an unnamed table
+/// started inside a named one) and its relatives — is refused, quickly and in Chinese, and the same
+/// tables with their end tags still read.
+#[test]
+fn a_table_or_annotation_calamine_never_leaves_is_refused_and_its_closed_forms_read() {
+    const ROW: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>公开</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row>"#;
+    const NOTE: &str = r#"<table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>注"#;
+    let hangs = [
+        (
+            "an unnamed table inside a named one",
+            format!(r#"<table:table table:name="年报">{ROW}<table:table>{ROW}</table:table-row>"#),
+        ),
+        (
+            "a named table inside a named one",
+            format!(r#"<table:table table:name="年报">{ROW}<table:table table:name="二">{ROW}"#),
+        ),
+        (
+            "a named table never closed",
+            format!(r#"<table:table table:name="年报">{ROW}{ROW}"#),
+        ),
+        (
+            "a misspelt end tag",
+            format!(r#"<table:table table:name="年报">{ROW}</table:tabel>"#),
+        ),
+        (
+            "an annotation never closed, the table closed inside it",
+            format!(
+                r#"<table:table table:name="年报">{NOTE}</text:p></table:table-cell></table:table-row></table:table>"#
+            ),
+        ),
+        (
+            "an annotation never closed, then a second table",
+            format!(
+                r#"<table:table table:name="年报">{NOTE}</table:table><table:table table:name="二">{ROW}</table:table>"#
+            ),
+        ),
+        (
+            "an error cell's annotation never closed",
+            format!(
+                r#"<table:table table:name="年报"><table:table-row><table:table-cell office:string-value="" calcext:value-type="error" xmlns:calcext="x"><office:annotation></table:table-cell></table:table-row></table:table>"#
+            ),
+        ),
+    ];
+    for (what, body) in &hangs {
+        let bytes = ods_with(body);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_bytes(&bytes, "坏表.ods", &Options::default()).map(|_| ()));
+        });
+        let e = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(r) => r.expect_err(what),
+            Err(_) => panic!("{what}: still reading after 30 s"),
+        };
+        assert_eq!(e.code(), "CORRUPT", "{what}: {e}");
+        assert!(
+            e.to_string().contains("“坏表.ods”") && e.to_string().contains("没有结束标记"),
+            "{what}: {e}"
+        );
+    }
+    let closed = [
+        (
+            "a plain table",
+            format!(r#"<table:table table:name="年报">{ROW}</table:table>"#),
+        ),
+        (
+            "an unnamed table after a named one",
+            format!(r#"<table:table table:name="年报">{ROW}</table:table><table:table>{ROW}"#),
+        ),
+        (
+            "a closed annotation",
+            format!(
+                r#"<table:table table:name="年报">{NOTE}</text:p></office:annotation><text:p>公开</text:p></table:table-cell></table:table-row></table:table>"#
+            ),
+        ),
+        (
+            "a number cell holding a nested cell",
+            format!(
+                r#"<table:table table:name="年报"><table:table-row><table:table-cell office:value-type="float" office:value="3"><table:table-cell></table:table-cell></table:table-cell></table:table-row></table:table>"#
+            ),
+        ),
+    ];
+    for (what, body) in &closed {
+        let bytes = ods_with(body);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_bytes(&bytes, "表.ods", &Options::default()).map(|_| ()));
+        });
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => assert!(
+                !e.to_string().contains("没有结束标记"),
+                "{what}: refused a table calamine closes: {e}"
+            ),
+            Err(_) => panic!("{what}: still reading after 30 s"),
+        }
+    }
+}
