@@ -143,9 +143,7 @@ fn a_table_or_annotation_calamine_never_leaves_is_refused_and_its_closed_forms_r
         ),
         (
             "an error cell's annotation never closed",
-            format!(
-                r#"<table:table table:name="年报"><table:table-row><table:table-cell office:string-value="" calcext:value-type="error" xmlns:calcext="x"><office:annotation></table:table-cell></table:table-row></table:table>"#
-            ),
+            r#"<table:table table:name="年报"><table:table-row><table:table-cell office:string-value="" calcext:value-type="error" xmlns:calcext="x"><office:annotation></table:table-cell></table:table-row></table:table>"#.to_string(),
         ),
     ];
     for (what, body) in &hangs {
@@ -181,9 +179,7 @@ fn a_table_or_annotation_calamine_never_leaves_is_refused_and_its_closed_forms_r
         ),
         (
             "a number cell holding a nested cell",
-            format!(
-                r#"<table:table table:name="年报"><table:table-row><table:table-cell office:value-type="float" office:value="3"><table:table-cell></table:table-cell></table:table-cell></table:table-row></table:table>"#
-            ),
+            r#"<table:table table:name="年报"><table:table-row><table:table-cell office:value-type="float" office:value="3"><table:table-cell></table:table-cell></table:table-cell></table:table-row></table:table>"#.to_string(),
         ),
     ];
     for (what, body) in &closed {
