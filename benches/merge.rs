@@ -23,14 +23,17 @@
 //! Goals (issue 18): merge(1000 foreign) ≤ 1.0 × calamine(1000 foreign) on 2 cores; peak memory
 //! (10000) ≤ 1.5 × peak memory(1000) and under 64 MB.
 //!
-//! Where it stands (2026-12-05, the shared 2-vCPU machine, fuzzer paused, medians): foreign 1000
-//! calamine 0.30–0.33 s, merge 0.96 s → 0.73–0.86 s (ratio 3.0–3.2 → 2.4–2.6), peak 64 → 52 MiB;
-//! foreign 10000 calamine 4.95 s, merge 12.8 s (2.6), peak 68–70 MiB before and after; merge's
-//! CPU on 1000 foreign 0.93 s → 0.75 s. On that machine two processes of calamine alone run at
-//! 0.53 s each against 0.31 s alone: its two vCPUs give about 1.15 × one's throughput, not 2 ×,
-//! and `RAYON_NUM_THREADS=1` is barely slower than two threads. The ratio there is therefore
-//! close to merge's whole CPU time over calamine's, and the goal needs merge's own reading to cost
-//! less than calamine alone (see issue 18 for what is left).
+//! Where it stands (2026-12-05, evening, the shared 2-vCPU machine, both fuzzers paused with
+//! SIGSTOP, two runs of the bench, each a median of three): foreign 1000 calamine 0.20 s, merge
+//! 0.28 s (ratio 1.36–1.38; CPU 0.45 s against calamine's 0.20–0.21 s), peak 21 MiB; ours 1000
+//! calamine 0.34 s, merge 0.39 s (1.16), peak 39 MiB. One-thread merge of foreign 1000 (`perf stat
+//! -r 7`, `RAYON_NUM_THREADS=1`): 0.436 s of task-clock, ±0.2 %. Earlier the same day: foreign
+//! 1000 merge 0.96 s → 0.73–0.86 s (ratio 3.0–3.2 → 2.4–2.6), before the direct xlsx reader
+//! (`read::xlsx`) and mimalloc without transparent huge pages; foreign 10000 then took 12.8 s
+//! against calamine's 4.95 s, peak 68–70 MiB (not measured since). On this machine two processes
+//! of calamine alone run at 0.53 s each against 0.31 s alone: its two vCPUs give about 1.15 × one's
+//! throughput, not 2 ×, so the ratio is close to merge's whole CPU time over calamine's, and the
+//! goal needs merge's own reading to cost less than calamine alone (see issue 18 for what is left).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
