@@ -514,12 +514,12 @@ pub fn ods(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> {
                     ..OdsRow::default()
                 };
             }
-            (OdsPlace::Row, OdsPlace::Cell { .. }) => {
+            (OdsPlace::Row, OdsPlace::Text | OdsPlace::Value { .. }) => {
                 if let Event::Start(e) = &event {
                     cell = Some(OdsCell::start(e));
                 }
             }
-            (OdsPlace::Cell { .. }, OdsPlace::Row) => {
+            (OdsPlace::Text | OdsPlace::Value { .. }, OdsPlace::Row) => {
                 if let Some(c) = cell.take() {
                     row.add(c);
                 }
@@ -569,95 +569,54 @@ enum OdsPlace {
     Outside,
     Table,
     Row,
-    /// `string`: calamine reads the content as the cell's text (to the first cell end tag);
-    /// otherwise it skips to the matching end tag, `depth` cells of the same name deep.
-    Cell {
-        string: bool,
-        covered: bool,
+    /// A string cell whose content calamine reads as its text, to the first cell end tag.
+    Text,
+    /// A cell with a value, which calamine skips to the end tag matching `cell` (its element's
+    /// name), `depth` cells of that name deep.
+    Value {
+        cell: &'static str,
         depth: u32,
     },
     /// An `office:annotation` inside a string cell.
-    Annotation {
-        covered: bool,
-    },
+    Annotation,
 }
 
 impl OdsPlace {
     fn after(self, event: &Event) -> OdsPlace {
-        let start = match event {
-            Event::Start(e) => Some(e.name()),
-            _ => None,
-        };
-        let end = match event {
-            Event::End(e) => Some(e.name()),
-            _ => None,
+        const CELLS: [&str; 2] = ["table:table-cell", "table:covered-table-cell"];
+        let (start, end) = match event {
+            Event::Start(e) => (Some(e.name()), None),
+            Event::End(e) => (None, Some(e.name())),
+            _ => (None, None),
         };
         let is = |name: Option<quick_xml::name::QName>, what: &str| name.is_some_and(|n| n.as_ref() == what);
-        let is_cell =
-            |name: Option<quick_xml::name::QName>| is(name, "table:table-cell") || is(name, "table:covered-table-cell");
         match self {
             OdsPlace::Outside => match event {
-                Event::Start(e) if e.name().as_ref() == "table:table" && raw_attribute(e, "table:name") => {
-                    OdsPlace::Table
-                }
+                Event::Start(e) if is(start, "table:table") && attribute(e, "table:name").is_some() => OdsPlace::Table,
                 _ => self,
             },
             OdsPlace::Table if is(start, "table:table-row") => OdsPlace::Row,
             OdsPlace::Table if is(end, "table:table") => OdsPlace::Outside,
             OdsPlace::Row => match event {
-                Event::Start(e) if is_cell(start) => OdsPlace::Cell {
-                    string: string_content(e),
-                    covered: e.name().as_ref() == "table:covered-table-cell",
-                    depth: 0,
+                Event::Start(e) => match CELLS.into_iter().find(|c| is(start, c)) {
+                    Some(_) if string_content(e) => OdsPlace::Text,
+                    Some(cell) => OdsPlace::Value { cell, depth: 0 },
+                    None => self,
                 },
                 _ if is(end, "table:table-row") => OdsPlace::Table,
                 _ => self,
             },
-            OdsPlace::Cell {
-                string: true, covered, ..
-            } => {
-                if is_cell(end) {
-                    OdsPlace::Row
-                } else if is(start, "office:annotation") {
-                    OdsPlace::Annotation { covered }
-                } else {
-                    self
-                }
-            }
-            OdsPlace::Cell {
-                string: false,
-                covered,
-                depth,
-            } => {
-                let name = if covered {
-                    "table:covered-table-cell"
-                } else {
-                    "table:table-cell"
-                };
-                if is(start, name) {
-                    OdsPlace::Cell {
-                        string: false,
-                        covered,
-                        depth: depth.saturating_add(1),
-                    }
-                } else if is(end, name) {
-                    match depth.checked_sub(1) {
-                        Some(depth) => OdsPlace::Cell {
-                            string: false,
-                            covered,
-                            depth,
-                        },
-                        None => OdsPlace::Row,
-                    }
-                } else {
-                    self
-                }
-            }
-            OdsPlace::Annotation { covered } if is(end, "office:annotation") => OdsPlace::Cell {
-                string: true,
-                covered,
-                depth: 0,
+            OdsPlace::Text if CELLS.iter().any(|c| is(end, c)) => OdsPlace::Row,
+            OdsPlace::Text if is(start, "office:annotation") => OdsPlace::Annotation,
+            OdsPlace::Value { cell, depth } if is(start, cell) => OdsPlace::Value {
+                cell,
+                depth: depth.saturating_add(1),
             },
+            OdsPlace::Value { cell, depth } if is(end, cell) => match depth.checked_sub(1) {
+                Some(depth) => OdsPlace::Value { cell, depth },
+                None => OdsPlace::Row,
+            },
+            OdsPlace::Annotation if is(end, "office:annotation") => OdsPlace::Text,
             _ => self,
         }
     }
@@ -688,15 +647,7 @@ fn string_content(e: &BytesStart) -> bool {
     (!value_set && string) || (error && empty_string)
 }
 
-/// Whether an element has an attribute, as calamine's `raw_attr` finds it.
-fn raw_attribute(e: &BytesStart, key: &str) -> bool {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .any(|a| a.key.as_ref() == key)
-}
-
-/// An attribute's value as text.
+/// An attribute's value as text, as calamine's `raw_attr` finds it (duplicates not refused).
 fn attribute(e: &BytesStart, key: &str) -> Option<String> {
     let a = e
         .attributes()
