@@ -44,6 +44,19 @@ fn outcome(path: &Path) -> Result<Option<String>, String> {
     }
 }
 
+/// `work`'s result, run on a thread of its own: or why there is none (it ran past `seconds`, or it
+/// panicked).
+fn within<T: Send + 'static>(seconds: u64, work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    rx.recv_timeout(Duration::from_secs(seconds)).map_err(|e| match e {
+        mpsc::RecvTimeoutError::Timeout => format!("still reading after {seconds} s"),
+        mpsc::RecvTimeoutError::Disconnected => "panicked".to_string(),
+    })
+}
+
 #[test]
 fn every_regression_input_is_read_or_refused_cleanly_and_quickly() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/regressions");
@@ -55,16 +68,10 @@ fn every_regression_input_is_read_or_refused_cleanly_and_quickly() {
     inputs.sort();
     assert!(!inputs.is_empty());
     for path in inputs {
-        let (tx, rx) = mpsc::channel();
         let p = path.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(outcome(&p));
-        });
-        match rx.recv_timeout(Duration::from_secs(60)) {
+        match within(60, move || outcome(&p)) {
             Ok(Ok(_)) => {}
-            Ok(Err(why)) => panic!("{}: {why}", path.display()),
-            Err(mpsc::RecvTimeoutError::Timeout) => panic!("{}: still reading after 60 s", path.display()),
-            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{}: panicked", path.display()),
+            Ok(Err(why)) | Err(why) => panic!("{}: {why}", path.display()),
         }
     }
 }
@@ -148,13 +155,11 @@ fn a_table_or_annotation_calamine_never_leaves_is_refused_and_its_closed_forms_r
     ];
     for (what, body) in &hangs {
         let bytes = ods_with(body);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = tx.send(read_bytes(&bytes, "坏表.ods", &Options::default()).map(|_| ()));
-        });
-        let e = match rx.recv_timeout(Duration::from_secs(30)) {
+        let e = match within(30, move || {
+            read_bytes(&bytes, "坏表.ods", &Options::default()).map(|_| ())
+        }) {
             Ok(r) => r.expect_err(what),
-            Err(_) => panic!("{what}: still reading after 30 s"),
+            Err(why) => panic!("{what}: {why}"),
         };
         assert_eq!(e.code(), "CORRUPT", "{what}: {e}");
         assert!(
@@ -184,17 +189,15 @@ fn a_table_or_annotation_calamine_never_leaves_is_refused_and_its_closed_forms_r
     ];
     for (what, body) in &closed {
         let bytes = ods_with(body);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = tx.send(read_bytes(&bytes, "表.ods", &Options::default()).map(|_| ()));
-        });
-        match rx.recv_timeout(Duration::from_secs(30)) {
+        match within(30, move || {
+            read_bytes(&bytes, "表.ods", &Options::default()).map(|_| ())
+        }) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => assert!(
                 !e.to_string().contains("没有结束标记"),
                 "{what}: refused a table calamine closes: {e}"
             ),
-            Err(_) => panic!("{what}: still reading after 30 s"),
+            Err(why) => panic!("{what}: {why}"),
         }
     }
 }
