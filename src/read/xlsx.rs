@@ -452,12 +452,15 @@ impl<'x> Scanner<'x> {
     }
 }
 
-impl Element<'_> {
-    /// An attribute's value, its XML escapes decoded.
-    fn attr(&self, key: &[u8]) -> Option<Cow<'_, str>> {
+impl<'x> Element<'x> {
+    /// Each attribute in order, its name and its raw value (XML escapes not decoded), handed to
+    /// `each`; `None` where the attributes are not well formed.
+    fn each_attr(&self, mut each: impl FnMut(&'x [u8], &'x [u8])) -> Option<()> {
         let mut rest = self.attrs;
         loop {
-            let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+            let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+                return Some(());
+            };
             rest = &rest[start..];
             let eq = memchr::memchr(b'=', rest)?;
             let name = rest[..eq].trim_ascii_end();
@@ -467,22 +470,56 @@ impl Element<'_> {
                 return None;
             }
             let len = memchr::memchr(quote, &after[1..])?;
-            if name == key {
-                let value = std::str::from_utf8(&after[1..1 + len]).ok()?;
-                return quick_xml::escape::unescape(value).ok();
-            }
+            each(name, &after[1..1 + len]);
             rest = &after[len + 2..];
         }
     }
+
+    /// An attribute's value, its XML escapes decoded (the first, should a tag repeat one).
+    fn attr(&self, key: &[u8]) -> Option<Cow<'x, str>> {
+        let mut found = None;
+        self.each_attr(|name, value| {
+            if name == key && found.is_none() {
+                found = Some(value);
+            }
+        })?;
+        decoded(found?)
+    }
+}
+
+/// An attribute's raw value as text, its XML escapes decoded.
+fn decoded(raw: &[u8]) -> Option<Cow<'_, str>> {
+    let text = std::str::from_utf8(raw).ok()?;
+    if memchr::memchr(b'&', raw).is_none() {
+        return Some(Cow::Borrowed(text));
+    }
+    quick_xml::escape::unescape(text).ok()
 }
 
 /// One `<c>` element: its value (a shared string, a number, a date, inline text, a formula's
 /// result) or its formula, as calamine gives them. `None`: not a cell this reader reads.
 fn scan_cell(scan: &mut Scanner, c: &Element, context: &Context, named: bool, out: &mut RawSheet) -> Option<()> {
-    let (row, col) = position(&c.attr(b"r")?)?;
-    let kind = c.attr(b"t");
+    // The three attributes a cell can have that matter, in one pass over its tag.
+    let (mut at, mut kind, mut style) = (None, None, None);
+    c.each_attr(|name, value| {
+        let slot = match name {
+            b"r" => &mut at,
+            b"t" => &mut kind,
+            b"s" => &mut style,
+            _ => return,
+        };
+        slot.get_or_insert(value);
+    })?;
+    let (row, col) = position(&decoded(at?)?)?;
+    let kind = match kind {
+        Some(raw) => Some(decoded(raw)?),
+        None => None,
+    };
     let kind = kind.as_deref();
-    let style = c.attr(b"s");
+    let style = match style {
+        Some(raw) => Some(decoded(raw)?),
+        None => None,
+    };
     let mut value: Option<Cow<str>> = None;
     let mut inline: Option<String> = None;
     let mut formula: Option<String> = None;
