@@ -548,31 +548,29 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
             }
         }
     }
-    let mut rows_of_col: HashMap<u32, u32> = HashMap::default();
-    let mut rows: Vec<u32> = cells.iter().map(|(r, _, _)| *r).collect();
-    rows.sort_unstable();
-    rows.dedup();
+    // Sorted by row and column (stably: two cells at one address stay in the file's order), so
+    // each row's blanks are found by walking it, without a set of the cells present.
+    let mut cells = cells;
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let rows = cells.chunk_by(|a, b| a.0 == b.0).count();
     let first_col = cells.iter().map(|(_, c, _)| *c).min().unwrap_or(0);
-    for (_, c, _) in &cells {
-        *rows_of_col.entry(*c).or_default() += 1;
-    }
-    let last_col = rows_of_col
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .map(|(c, _)| *c)
-        .max()
-        .unwrap_or(first_col);
+    let mut cols: Vec<u32> = cells.iter().map(|(_, c, _)| *c).collect();
+    cols.sort_unstable();
+    let last_col = cols.windows(2).rev().find(|w| w[0] == w[1]).map_or(first_col, |w| w[0]);
     // However far apart the columns, the blanks filled in stay bounded (a real table is a few
     // dozen columns wide; blanks beyond the bound are only not reported, values still read).
     let width = u64::from(last_col - first_col) + 1;
-    let most = (MAX_BLANK_FILL / rows.len().max(1) as u64).max(1);
+    let most = (MAX_BLANK_FILL / rows.max(1) as u64).max(1);
     let last_col = first_col + (width.min(most) - 1) as u32;
     // Room for the cells and the blanks filled in (at most a row's width in each row with
     // content, bounded above), so the grid is not copied as it grows.
-    let mut out: Vec<GridCell> = Vec::with_capacity(cells.len() + rows.len() * (last_col - first_col + 1) as usize);
-    let mut present = HashSet::with_capacity_and_hasher(cells.len(), Default::default());
+    let mut out: Vec<GridCell> = Vec::with_capacity(cells.len() + rows * (last_col - first_col + 1) as usize);
+    let is_covered = |r: u32, c: u32| !covered.is_empty() && covered.contains(&(r, c));
     let cell = |r: u32, c: u32, text: String, number: Option<f64>| {
-        let (rows, cols) = spans.get(&(r, c)).copied().unwrap_or((1, 1));
+        let (rows, cols) = match spans.is_empty() {
+            true => (1, 1),
+            false => spans.get(&(r, c)).copied().unwrap_or((1, 1)),
+        };
         GridCell {
             row: r,
             col: c,
@@ -583,18 +581,27 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
             at: Location::sheet(name, r, c),
         }
     };
-    for (r, c, (text, number)) in cells {
-        present.insert((r, c));
-        if !covered.contains(&(r, c)) {
-            out.push(cell(r, c, text, number));
-        }
-    }
-    for &r in &rows {
-        for c in first_col..=last_col {
-            if !present.contains(&(r, c)) && !covered.contains(&(r, c)) {
+    // Each row's cells, with blanks where a column from `first_col` to `last_col` has none.
+    let blanks = |out: &mut Vec<GridCell>, r: u32, from: u64, to: u64| {
+        for c in from..to.min(u64::from(last_col) + 1) {
+            let c = c as u32;
+            if !is_covered(r, c) {
                 out.push(cell(r, c, String::new(), None));
             }
         }
+    };
+    let mut cells = cells.into_iter().peekable();
+    while let Some(&(r, _, _)) = cells.peek() {
+        // The first column whose blank is still to be filled.
+        let mut next = u64::from(first_col);
+        while let Some((_, c, (text, number))) = cells.next_if(|x| x.0 == r) {
+            blanks(&mut out, r, next, u64::from(c));
+            next = next.max(u64::from(c) + 1);
+            if !is_covered(r, c) {
+                out.push(cell(r, c, text, number));
+            }
+        }
+        blanks(&mut out, r, next, u64::MAX);
     }
     Grid::new(name, true, out)
 }
