@@ -99,23 +99,67 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
     };
     let board = indicators::board(merged, previous.zip(pairs.as_ref()))
         .map_err(|e| XlsxError::ParameterError(e.to_string()))?;
-    indicators_sheet(wb.add_worksheet(), merged, &board, pairs.as_ref(), &styles)?;
-    let ordered = merged.ordered();
-    detail(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
-    if merged
+    // The other sheets are added in their order, then filled on two threads: 分单位明细 (a row of a
+    // few hundred numbers per agency, half of the summary's time) on one, the rest on the other.
+    let with_categories = merged
         .roster
         .as_ref()
-        .is_some_and(|r| r.members.iter().any(|m| !m.category.is_empty()))
-    {
-        categories(wb.add_worksheet_with_constant_memory()?, merged, &ordered, &styles)?;
+        .is_some_and(|r| r.members.iter().any(|m| !m.category.is_empty()));
+    let comparison = previous.zip(pairs.as_ref());
+    wb.add_worksheet();
+    wb.add_worksheet_with_constant_memory()?;
+    if with_categories {
+        wb.add_worksheet_with_constant_memory()?;
     }
-    findings(wb.add_worksheet_with_constant_memory()?, merged, &ordered)?;
-    reporting(wb.add_worksheet_with_constant_memory()?, merged, &styles)?;
-    if let (Some(previous), Some(pairs)) = (previous, &pairs) {
-        year_over_year(wb.add_worksheet(), merged, previous, pairs, &styles)?;
+    wb.add_worksheet_with_constant_memory()?;
+    wb.add_worksheet_with_constant_memory()?;
+    if comparison.is_some() {
+        wb.add_worksheet();
     }
-    charts(wb.add_worksheet(), merged, &ordered, pairs.as_ref(), &styles)?;
-    print_setup(wb.worksheet_from_name("图表")?, merged, true, None, None)?;
+    wb.add_worksheet();
+    // Constant-memory sheets number their formats in one table for the workbook as each is first
+    // used. Numbered here, in a fixed order, the shared looks are only looked up from both threads:
+    // the numbering does not depend on which thread gets to a look first (the file is the same
+    // every time), and no two threads add the same look at once (rust_xlsxwriter's
+    // `register_format` is for this).
+    for style in [
+        &styles.header,
+        &styles.number,
+        &styles.text,
+        &styles.bad,
+        &styles.total,
+        &styles.date,
+    ] {
+        wb.register_format(style);
+    }
+    let ordered = merged.ordered();
+    let [_, indicators, by_agency, rest @ ..] = wb.worksheets_mut().as_mut_slice() else {
+        return Err(XlsxError::ParameterError("汇总工作簿缺少工作表".into()));
+    };
+    let mut rest = rest.iter_mut();
+    let (by_agency, others) = rayon::join(
+        || detail(by_agency, merged, &ordered, &styles),
+        || -> std::result::Result<(), XlsxError> {
+            let mut next = || {
+                rest.next()
+                    .ok_or_else(|| XlsxError::ParameterError("汇总工作簿缺少工作表".into()))
+            };
+            indicators_sheet(indicators, merged, &board, pairs.as_ref(), &styles)?;
+            if with_categories {
+                categories(next()?, merged, &ordered, &styles)?;
+            }
+            findings(next()?, merged, &ordered)?;
+            reporting(next()?, merged, &styles)?;
+            if let Some((previous, pairs)) = comparison {
+                year_over_year(next()?, merged, previous, pairs, &styles)?;
+            }
+            let chart_sheet = next()?;
+            charts(chart_sheet, merged, &ordered, pairs.as_ref(), &styles)?;
+            print_setup(chart_sheet, merged, true, None, None)
+        },
+    );
+    by_agency?;
+    others?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(format!(
         "{} {}政府信息公开工作年度报告汇总",
         total.agency,

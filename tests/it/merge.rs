@@ -843,3 +843,64 @@ fn a_roster_as_people_write_it_matches_names_as_people_write_them() {
         "{err}"
     );
 }
+
+/// Every part of a summary workbook but its creation time (`docProps/core.xml`), by name.
+fn summary_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = String::new();
+        part.read_to_string(&mut text).unwrap();
+        if name != "docProps/core.xml" {
+            parts.insert(name, text);
+        }
+    }
+    parts
+}
+
+#[test]
+fn the_summary_is_the_same_every_time_though_two_threads_write_it() {
+    // 分单位明细 is filled on one thread while the other sheets are filled on another; each look
+    // (cell format) must have the same number in every run, and every number a cell uses must be
+    // one the style sheet defines.
+    let dir = copy_with_times();
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let options = MergeOptions {
+        roster: Some(Roster::read(dir.path().join("roster.csv")).unwrap()),
+        name: "某某区人民政府".into(),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let write = || {
+        let mut out = std::io::Cursor::new(Vec::new());
+        nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap();
+        summary_parts(&out.into_inner())
+    };
+    let first = write();
+    let sheets: Vec<&String> = first.keys().filter(|k| k.starts_with("xl/worksheets/sheet")).collect();
+    // 汇总, 指标, 分单位明细, 分类小计 (the roster has categories), 校验结果, 报送情况, 图表.
+    assert_eq!(sheets.len(), 7, "{sheets:?}");
+    let styles = &first["xl/styles.xml"];
+    let defined: usize = styles
+        .split("<cellXfs count=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    for sheet in &sheets {
+        for used in first[*sheet].split(" s=\"").skip(1) {
+            let index: usize = used.split('"').next().unwrap().parse().unwrap();
+            assert!(index < defined, "{sheet}: s=\"{index}\", {defined} formats defined");
+        }
+    }
+    for run in 0..12 {
+        let again = write();
+        for (name, text) in &first {
+            assert!(again.get(name) == Some(text), "run {run}: {name} differs");
+        }
+        assert_eq!(again.len(), first.len());
+    }
+}
