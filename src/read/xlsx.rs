@@ -544,7 +544,11 @@ fn scan_cell(scan: &mut Scanner, c: &Element, context: &Context, named: bool, ou
                     formula = Some(normalize_lines(&text).into_owned());
                 }
                 (false, b"is") if !tag.empty => {
-                    // Rich text runs and phonetic guides: read as the shared strings are.
+                    if let Some(text) = plain_inline(scan) {
+                        inline = Some(text);
+                        continue;
+                    }
+                    // Rich text runs, phonetic guides, escapes: read as the shared strings are.
                     let end = before + memchr::memmem::find(&scan.xml[before..], b"</is>")? + 5;
                     let mut reader = xml_reader(&scan.xml[before..end]);
                     root(&mut reader, "is")?;
@@ -574,6 +578,38 @@ fn scan_cell(scan: &mut Scanner, c: &Element, context: &Context, named: bool, ou
         (None, _) => {}
     }
     Some(())
+}
+
+/// The text of an inline string that is one plain run, `<is><t>…</t></is>` (the scanner past
+/// `<is>`), read as [`string_item`] reads it; `None` for anything else (runs, phonetic guides,
+/// escapes, carriage returns), which [`string_item`] reads.
+fn plain_inline(scan: &mut Scanner) -> Option<String> {
+    let Tag::Element(t) = scan.tag()? else {
+        return None;
+    };
+    if t.closing || t.empty || t.name != b"t" {
+        return None;
+    }
+    let preserve = t.attr(b"xml:space").is_some_and(|v| v == "preserve");
+    let lt = memchr::memchr(b'<', &scan.xml[scan.at..])?;
+    let raw = &scan.xml[scan.at..scan.at + lt];
+    if memchr::memchr2(b'&', b'\r', raw).is_some() {
+        return None;
+    }
+    let raw = std::str::from_utf8(raw).ok()?;
+    scan.at += lt;
+    for end in [b"t".as_slice(), b"is"] {
+        match scan.tag()? {
+            Tag::Element(e) if e.closing && e.name == end => {}
+            _ => return None,
+        }
+    }
+    let value = if preserve {
+        raw
+    } else {
+        raw.trim_matches([' ', '\t', '\r', '\n'])
+    };
+    Some(unescape_x(value).into_owned())
 }
 
 /// A `<v>`'s value by the cell's type, as calamine reads it and [`text_of`] shows it; `Some(None)`
@@ -608,12 +644,29 @@ fn cell_value(kind: Option<&str>, text: &str, style: Option<&str>, context: &Con
                     false,
                 )))
             } else {
-                Some((format_number(n), Some(n)))
+                // A whole number of a few digits is shown as written: no formatting needed.
+                let shown = match plain_integer(text) {
+                    true => text.to_string(),
+                    false => format_number(n),
+                };
+                Some((shown, Some(n)))
             }
         }
         // Booleans, ISO dates and anything else: calamine.
         _ => return None,
     })
+}
+
+/// Whether `text` is a whole number that [`format_number`] shows exactly as written: `0`, or up
+/// to nine digits without a leading zero, perhaps after a minus (nine digits: a million times it
+/// is still exact in an `f64`, so its rounding to six decimals changes nothing).
+fn plain_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    match digits {
+        [b'0'] => digits.len() == text.len(),
+        [b'1'..=b'9', rest @ ..] => rest.len() < 9 && rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
 }
 
 /// `B3` as (row, column), zero-based.
@@ -799,6 +852,73 @@ fn is_date_format(format: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_inline_string_reads_as_the_xml_reader_reads_it() {
+        for xml in [
+            "<is><t>区财政局</t></is>",
+            "<is><t>  两边有空格 \t</t></is>",
+            "<is><t xml:space=\"preserve\">  两边有空格 </t></is>",
+            "<is><t xml:space='preserve'>\n</t></is>",
+            "<is><t>第_x000D_二行</t></is>",
+            "<is><t>_xD83D__xDE00_ 与 _xD83D_</t></is>",
+            "<is> <t>前后</t> </is>",
+            "<is><!-- 注释 --><t>注释之后</t></is>",
+            "<is><t></t></is>",
+            "<is><t>A&amp;B</t></is>",
+            "<is><t>回车\r\n换行</t></is>",
+            "<is><r><t>富</t></r><r><t>文本</t></r></is>",
+            "<is><t>拼音</t><rPh><t>pinyin</t></rPh></is>",
+            "<is><t/></is>",
+        ] {
+            let by_xml_reader = {
+                let mut reader = xml_reader(xml.as_bytes());
+                root(&mut reader, "is").and_then(|_| string_item(&mut reader, "is"))
+            };
+            let mut scan = Scanner {
+                xml: xml.as_bytes(),
+                at: 4,
+            };
+            if let Some(plain) = plain_inline(&mut scan) {
+                assert_eq!(Some(plain), by_xml_reader, "{xml}");
+                assert_eq!(scan.at, xml.len(), "{xml}");
+            }
+        }
+        let mut scan = Scanner {
+            xml: b"<is><t>plain</t></is>",
+            at: 4,
+        };
+        assert_eq!(plain_inline(&mut scan).as_deref(), Some("plain"));
+    }
+
+    #[test]
+    fn whole_numbers_shown_as_written_are_those_format_number_would_show_so() {
+        for text in [
+            "0",
+            "7",
+            "-7",
+            "10",
+            "999999999",
+            "-999999999",
+            "123456789",
+            "-0",
+            "007",
+            "+5",
+            "1e3",
+            "5.0",
+            " 5",
+            "1234567890",
+            "",
+            "-",
+            "0x10",
+        ] {
+            if plain_integer(text) {
+                assert_eq!(format_number(text.parse().unwrap()), text, "{text}");
+            }
+        }
+        assert!(plain_integer("999999999") && plain_integer("-3") && plain_integer("0"));
+        assert!(!plain_integer("-0") && !plain_integer("007") && !plain_integer("1234567890"));
+    }
 
     #[test]
     fn addresses() {
