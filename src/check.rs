@@ -197,7 +197,7 @@ fn finding(rule: &'static Rule, report: &Report, cell: &str, message: String, ce
         None => message,
     };
     Finding {
-        sheet: at.as_ref().map(|l| l.sheet.clone()),
+        sheet: at.as_ref().map(|l| l.sheet.to_string()),
         a1: at.as_ref().filter(|l| l.kind == PlaceKind::Sheet).map(Location::a1),
         ..rule.finding(cell, message, cells)
     }

@@ -341,7 +341,7 @@ pub fn text_findings(report: &Report) -> Vec<Finding> {
             format_number(held)
         );
         out.push(Finding {
-            sheet: at.as_ref().map(|l| l.sheet.clone()),
+            sheet: at.as_ref().map(|l| l.sheet.to_string()),
             a1: at.as_ref().filter(|l| l.kind == PlaceKind::Sheet).map(|l| l.a1()),
             ..rules::TEXT_TABLE_MISMATCH.finding(cells[0], message, cells.iter().map(|c| c.to_string()).collect())
         });

@@ -8,6 +8,7 @@
 pub mod district;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -19,8 +20,9 @@ use crate::format::{CellDef, Format, Table};
 pub struct Location {
     /// What `sheet` names: a worksheet, a table of a document, or a page.
     pub kind: PlaceKind,
-    /// The sheet's name, or `表格2` / `第4页` for published reports.
-    pub sheet: String,
+    /// The sheet's name, or `表格2` / `第4页` for published reports: shared by every cell of a
+    /// sheet (a merge holds hundreds of thousands of cells, and each had its own copy).
+    pub sheet: Arc<str>,
     /// Zero-based row within the sheet (or the table's grid).
     pub row: u32,
     /// Zero-based column within the sheet (or the table's grid).
@@ -41,10 +43,11 @@ pub enum PlaceKind {
 
 impl Location {
     /// A worksheet cell, zero-based row and column.
-    pub fn sheet(sheet: &str, row: u32, col: u32) -> Location {
+    /// The sheet is a name (`"表三"`) or a name already shared (`Arc::clone(&name)`).
+    pub fn sheet(sheet: impl Into<Arc<str>>, row: u32, col: u32) -> Location {
         Location {
             kind: PlaceKind::Sheet,
-            sheet: sheet.to_string(),
+            sheet: sheet.into(),
             row,
             col,
         }

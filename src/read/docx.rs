@@ -233,11 +233,12 @@ impl Walker {
                 if let Some(t) = self.tables.pop() {
                     self.tables_read += 1;
                     let name = format!("表格{}", self.tables_read);
+                    let shared: std::sync::Arc<str> = name.as_str().into();
                     let cells: Vec<GridCell> = t
                         .cells
                         .into_iter()
                         .map(|mut c| {
-                            c.at.sheet.clone_from(&name);
+                            c.at.sheet = std::sync::Arc::clone(&shared);
                             c
                         })
                         .collect();
@@ -288,7 +289,7 @@ fn finish_cell(table: &mut Table, mut cell: Cell) {
         at: Location {
             kind: PlaceKind::Table,
             // Named when the table ends, in the order tables end.
-            sheet: String::new(),
+            sheet: "".into(),
             row,
             col: cell.col,
         },
@@ -462,7 +463,7 @@ mod tests {
             let carry = g.at(2, 0).unwrap();
             assert_eq!(carry.text, "四、结转");
             // Named by the Word table and row it is in.
-            assert_eq!(carry.at.sheet, "表格2");
+            assert_eq!(&*carry.at.sheet, "表格2");
         }
     }
 

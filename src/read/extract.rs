@@ -861,7 +861,7 @@ fn from_names(doc: &Document, options: &Options) -> Report {
     let names: HashMap<&str, &crate::model::Location> = doc.names.iter().map(|(n, at)| (n.as_str(), at)).collect();
     let lookup = |name: &str| -> Option<&GridCell> {
         let at = names.get(name)?;
-        let grid = doc.grids.iter().find(|g| g.name == at.sheet)?;
+        let grid = doc.grids.iter().find(|g| *g.name == *at.sheet)?;
         grid.at(at.row, at.col).filter(|c| c.row == at.row && c.col == at.col)
     };
     // The layout whose cells the names cover best: each layout has cells the other lacks.

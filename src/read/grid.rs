@@ -40,7 +40,7 @@ impl GridCell {
             number: None,
             at: Location {
                 kind,
-                sheet: grid.to_string(),
+                sheet: grid.into(),
                 row,
                 col,
             },

@@ -385,7 +385,7 @@ fn layout(name: &str, table: RawTable) -> Grid {
                 number: None,
                 at: Location {
                     kind: PlaceKind::Table,
-                    sheet: name.to_string(),
+                    sheet: name.into(),
                     row: r,
                     col: c,
                 },

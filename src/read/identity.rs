@@ -222,7 +222,7 @@ fn same_agency(a: &str, b: &str) -> bool {
 fn names(doc: &Document) -> Said {
     let text = |name: &str| {
         let (_, at) = doc.names.iter().find(|(n, _)| n == name)?;
-        let grid = doc.grids.iter().find(|g| g.name == at.sheet)?;
+        let grid = doc.grids.iter().find(|g| *g.name == *at.sheet)?;
         let c = grid.at(at.row, at.col)?;
         let t = c.text.trim().to_string();
         (!t.is_empty()).then_some(t)

@@ -1188,7 +1188,7 @@ fn grid(parts: &[Fragment]) -> Grid {
     let mut first: Vec<GridCell> = Vec::new();
     let mut offset = 0;
     for (k, part) in parts.iter().enumerate() {
-        let sheet = format!("第{}页", part.page);
+        let sheet: std::sync::Arc<str> = format!("第{}页", part.page).into();
         let at = |i: u32| part.xs.get(i as usize).map_or(0, |&x| nearest(&xs, x) as u32);
         let mut placed: Vec<GridCell> = part
             .cells

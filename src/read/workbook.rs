@@ -12,6 +12,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
 
@@ -396,7 +397,7 @@ fn name_targets(names: &[DefinedName]) -> HashMap<String, HashSet<(u32, u32)>> {
     let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::default();
     let ours = names.iter().filter(|(n, _)| n.starts_with(crate::format::NAME_PREFIX));
     for at in ours.filter_map(|(_, at)| at.as_ref()) {
-        out.entry(at.sheet.clone()).or_default().insert((at.row, at.col));
+        out.entry(at.sheet.to_string()).or_default().insert((at.row, at.col));
     }
     out
 }
@@ -565,6 +566,7 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
     // Room for the cells and the blanks filled in (at most a row's width in each row with
     // content, bounded above), so the grid is not copied as it grows.
     let mut out: Vec<GridCell> = Vec::with_capacity(cells.len() + rows * (last_col - first_col + 1) as usize);
+    let sheet: Arc<str> = name.into();
     let is_covered = |r: u32, c: u32| !covered.is_empty() && covered.contains(&(r, c));
     let cell = |r: u32, c: u32, text: String, number: Option<f64>| {
         let (rows, cols) = match spans.is_empty() {
@@ -578,7 +580,7 @@ fn sheet_grid(name: &str, cells: Vec<(u32, u32, CellText)>, merged: &[Dimensions
             cols,
             text,
             number,
-            at: Location::sheet(name, r, c),
+            at: Location::sheet(Arc::clone(&sheet), r, c),
         }
     };
     // Each row's cells, with blanks where a column from `first_col` to `last_col` has none.
@@ -623,7 +625,7 @@ fn parse_reference(formula: &str) -> Option<Location> {
             .filter(|&c| c <= 16_384)
     })? - 1;
     let row = digits.parse::<u32>().ok()?.checked_sub(1)?;
-    Some(Location::sheet(&sheet, row, col))
+    Some(Location::sheet(sheet, row, col))
 }
 
 #[cfg(test)]
