@@ -10,7 +10,8 @@ use crate::format::{short_label, Format, Kind, Table, T3_COLUMNS};
 use crate::model::{format_number, Finding, Found, Location, PlaceKind, Reading, Report, Severity, Value};
 
 pub use crate::model::FileCheck;
-use crate::rules::{self, all_equations, Each, Rule, SumRule, SUM_RULES};
+use crate::rules::{self, all_equations, Each, Rule};
+use std::sync::OnceLock;
 
 /// Checks one report: arithmetic, values, missing parts, layout against year.
 ///
@@ -40,9 +41,7 @@ pub fn check(report: &Report) -> Vec<Finding> {
     }
     missing(report, &mut out);
     values(report, &mut out);
-    for rule in SUM_RULES {
-        sums(report, rule, &mut out);
-    }
+    sums(report, &mut out);
     out.extend(crate::narrative::text_findings(report));
     identity(report, &mut out);
     out.sort_by_key(|f| f.severity);
@@ -205,10 +204,10 @@ fn finding(rule: &'static Rule, report: &Report, cell: &str, message: String, ce
 
 /// TABLE_MISSING, ROW_MISSING, COLUMN_MISSING: parts of the layout the input does not have.
 fn missing(report: &Report, out: &mut Vec<Finding>) {
-    let cells = report.format.cells();
-    for table in Table::ALL {
-        let in_table: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].table == table).collect();
-        if in_table.iter().all(|&i| report.cells[i].is_none()) {
+    let has = |i: usize| report.cells.get(i).is_some_and(Option::is_some);
+    for shape in TableShape::of(report.format).iter() {
+        let table = shape.table;
+        if !shape.cells.iter().any(|&(i, _)| has(i)) {
             out.push(rules::TABLE_MISSING.finding(
                 table.code().to_string(),
                 format!("找不到{}（{}）", table.name(), table.title()),
@@ -217,45 +216,102 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
             continue;
         }
         // Rows absent, then columns absent among the rows present.
-        let mut rows: Vec<&str> = in_table.iter().map(|&i| cells[i].row).collect();
-        rows.dedup();
-        let with_values: rustc_hash::FxHashSet<&str> = in_table
+        let mut with_values = vec![false; shape.rows.len()];
+        for &(i, row) in &shape.cells {
+            with_values[row] |= has(i);
+        }
+        for &row in shape
+            .listed
             .iter()
-            .filter(|&&i| report.cells[i].is_some())
-            .map(|&i| cells[i].row)
-            .collect();
-        let row_absent = |row: &str| !with_values.contains(row);
-        for row in rows.iter().filter(|r| !r.is_empty() && row_absent(r)) {
-            let label = report.format.layout().row_label(table, row).unwrap_or(row);
+            .filter(|&&r| !shape.rows[r].is_empty() && !with_values[r])
+        {
+            let code = shape.rows[row];
+            let label = report.format.layout().row_label(table, code).unwrap_or(code);
             out.push(rules::ROW_MISSING.finding(
-                format!("{}.{row}", table.code()),
+                format!("{}.{code}", table.code()),
                 format!("{}缺少“{}”行，该行数据为空（不按 0 计）", table.name(), label),
                 Vec::new(),
             ));
         }
         // Each column among the rows present: its first cell, and whether any holds a value.
-        let mut cols: Vec<(&str, usize, bool)> = Vec::new();
-        for &i in in_table.iter().filter(|&&i| !row_absent(cells[i].row)) {
-            let has = report.cells[i].is_some();
-            match cols.iter_mut().find(|(c, _, _)| *c == cells[i].col) {
-                Some(entry) => entry.2 |= has,
-                None => cols.push((cells[i].col, i, has)),
+        for column in &shape.columns {
+            let mut present = column.iter().filter(|&&(_, row)| with_values[row]);
+            let Some(&(first, _)) = present.clone().next() else {
+                continue;
+            };
+            if present.any(|&(i, _)| has(i)) {
+                continue;
+            }
+            let code = report.format.cells()[first].code.clone();
+            out.push(rules::COLUMN_MISSING.finding(
+                code.clone(),
+                format!(
+                    "{}缺少“{}”列，该列数据为空（不按 0 计）",
+                    table.name(),
+                    report.format.cell(&code).map_or_else(|| code.clone(), |c| c.column_name())
+                ),
+                Vec::new(),
+            ));
+        }
+    }
+}
+
+/// Where a table's cells are in a layout, by row and by column: what [`missing`] asks of every
+/// report, worked out once per layout.
+#[derive(Clone)]
+struct TableShape {
+    table: Table,
+    /// Each cell of the table (its place in the layout's cells) and its row (in `rows`).
+    cells: Vec<(usize, usize)>,
+    /// The table's row codes, each once.
+    rows: Vec<&'static str>,
+    /// The rows in the order of the cells (a row listed again where its cells are not together).
+    listed: Vec<usize>,
+    /// Each column's cells and their rows, the columns in the order of their codes.
+    columns: Vec<Vec<(usize, usize)>>,
+}
+
+impl TableShape {
+    /// The tables of a layout (kept for the official layouts, worked out anew for another).
+    fn of(format: Format) -> std::borrow::Cow<'static, [TableShape]> {
+        static CACHE: [OnceLock<Vec<TableShape>>; 2] = [OnceLock::new(), OnceLock::new()];
+        let shapes = || {
+            Table::ALL
+                .iter()
+                .map(|&t| TableShape::new(format, t))
+                .collect::<Vec<_>>()
+        };
+        match Format::ALL.iter().position(|f| *f == format) {
+            Some(i) => std::borrow::Cow::Borrowed(CACHE[i].get_or_init(shapes).as_slice()),
+            None => std::borrow::Cow::Owned(shapes()),
+        }
+    }
+
+    fn new(format: Format, table: Table) -> TableShape {
+        let defs = format.cells();
+        let (mut rows, mut listed, mut cells) = (Vec::new(), Vec::new(), Vec::new());
+        let mut columns: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
+        for (i, def) in defs.iter().enumerate().filter(|(_, d)| d.table == table) {
+            let row = rows.iter().position(|r| *r == def.row).unwrap_or_else(|| {
+                rows.push(def.row);
+                rows.len() - 1
+            });
+            if listed.last() != Some(&row) {
+                listed.push(row);
+            }
+            cells.push((i, row));
+            match columns.iter_mut().find(|(c, _)| *c == def.col) {
+                Some((_, places)) => places.push((i, row)),
+                None => columns.push((def.col, vec![(i, row)])),
             }
         }
-        cols.sort_unstable_by_key(|(c, _, _)| *c);
-        for (_, first, any) in cols {
-            if !any {
-                let code = cells[first].code.clone();
-                out.push(rules::COLUMN_MISSING.finding(
-                    code.clone(),
-                    format!(
-                        "{}缺少“{}”列，该列数据为空（不按 0 计）",
-                        table.name(),
-                        report.format.cell(&code).map_or_else(|| code.clone(), |c| c.column_name())
-                    ),
-                    Vec::new(),
-                ));
-            }
+        columns.sort_unstable_by_key(|(c, _)| *c);
+        TableShape {
+            table,
+            cells,
+            rows,
+            listed,
+            columns: columns.into_iter().map(|(_, places)| places).collect(),
         }
     }
 }
@@ -377,38 +433,50 @@ fn kind_words(kind: Kind) -> &'static str {
     }
 }
 
-/// A side of an equation: its terms present in the report, and whether it can be evaluated.
+/// A side of an equation that can be judged ([`side_sum`]): its terms present in the report.
 struct Side {
     /// Each term present: its place in the layout's cells, and its number.
     terms: Vec<(usize, f64)>,
-    /// A term whose text is not a number: the equation cannot be judged.
-    unknown: bool,
 }
 
 fn side(report: &Report, cells: &[usize]) -> Side {
-    let mut terms = Vec::new();
-    let mut unknown = false;
+    let terms = cells
+        .iter()
+        .filter_map(|&i| match report.cells.get(i) {
+            Some(Some(Value { number: Some(n), .. })) => Some((i, *n)),
+            _ => None,
+        })
+        .collect();
+    Side { terms }
+}
+
+/// The sum of a side's terms present in the report; `None` where it cannot be judged (a term that
+/// is not a number, or none present). [`side`] lists the terms, for the message of a mismatch.
+fn side_sum(report: &Report, cells: &[usize]) -> Option<f64> {
+    let (mut sum, mut any) = (0.0, false);
     for &i in cells {
         match report.cells.get(i) {
-            Some(Some(Value { number: Some(n), .. })) => terms.push((i, *n)),
-            Some(Some(_)) => unknown = true,
+            Some(Some(Value { number: Some(n), .. })) => (sum, any) = (sum + n, true),
+            Some(Some(_)) => return None,
             _ => {}
         }
     }
-    Side { terms, unknown }
+    any.then_some(sum)
 }
 
-fn sums(report: &Report, rule: &'static SumRule, out: &mut Vec<Finding>) {
+/// Every equation of every sum rule, in the rules' order ([`rules::all_equations`] is expanded in
+/// it): a side is only listed term by term when the two differ.
+fn sums(report: &Report, out: &mut Vec<Finding>) {
     let format = report.format;
-    for eq in all_equations(format).iter().filter(|e| e.rule.rule.id == rule.rule.id) {
-        let (l, r) = (side(report, &eq.at.0), side(report, &eq.at.1));
-        if l.unknown || r.unknown || l.terms.is_empty() || r.terms.is_empty() {
+    for eq in all_equations(format).iter() {
+        let (Some(ls), Some(rs)) = (side_sum(report, &eq.at.0), side_sum(report, &eq.at.1)) else {
             continue;
-        }
-        let (ls, rs): (f64, f64) = (l.terms.iter().map(|t| t.1).sum(), r.terms.iter().map(|t| t.1).sum());
+        };
         if (ls - rs).abs() < 1e-6 {
             continue;
         }
+        let rule = eq.rule;
+        let (l, r) = (side(report, &eq.at.0), side(report, &eq.at.1));
         let table = if eq.target.starts_with("t4") {
             "表四"
         } else {
