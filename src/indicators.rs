@@ -334,11 +334,12 @@ pub fn board(
         .into_iter()
         .filter(|e| e.status == Status::Counted)
         .collect();
-    let mut reports = Vec::with_capacity(counted.len());
+    // One agency's report at a time, rebuilt from the spill and dropped once its line is made:
+    // memory stays flat however many agencies there are.
+    let mut agencies = Vec::with_capacity(counted.len());
     for e in &counted {
-        reports.push((e.name(), merged.report_of(e)?));
+        agencies.push(Line::of(&e.name(), &merged.report_of(e)?));
     }
-    let agencies: Vec<Line> = reports.iter().map(|(n, r)| Line::of(n, r)).collect();
     let column = |k: usize| -> Vec<Option<f64>> { agencies.iter().map(|l| l.readings[k].value).collect() };
     let ranks = (0..INDICATORS.len()).map(|k| ranks(&column(k))).collect();
     let mean = (0..INDICATORS.len()).map(|k| mean(&column(k))).collect();
@@ -353,9 +354,9 @@ pub fn board(
                 .collect();
             let (this_sum, last_sum) = pairs.sums(merged.total.format, prev.total.format);
             Some(LastYear {
-                agencies: reports
+                agencies: agencies
                     .iter()
-                    .map(|(n, _)| matched.get(&crate::agency::key(n)).map(|r| Line::of(n, r)))
+                    .map(|l| matched.get(&crate::agency::key(&l.name)).map(|r| Line::of(&l.name, r)))
                     .collect(),
                 last_count: pairs.last_count,
                 compared: pairs.both.len(),
