@@ -23,17 +23,18 @@
 //! Goals (issue 18): merge(1000 foreign) ≤ 1.0 × calamine(1000 foreign) on 2 cores; peak memory
 //! (10000) ≤ 1.5 × peak memory(1000) and under 64 MB.
 //!
-//! Where it stands (2026-12-05, evening, the shared 2-vCPU machine, both fuzzers paused with
-//! SIGSTOP, two runs of the bench, each a median of three): foreign 1000 calamine 0.20 s, merge
-//! 0.28 s (ratio 1.36–1.38; CPU 0.45 s against calamine's 0.20–0.21 s), peak 21 MiB; ours 1000
-//! calamine 0.34 s, merge 0.39 s (1.16), peak 39 MiB. One-thread merge of foreign 1000 (`perf stat
-//! -r 7`, `RAYON_NUM_THREADS=1`): 0.436 s of task-clock, ±0.2 %. Earlier the same day: foreign
-//! 1000 merge 0.96 s → 0.73–0.86 s (ratio 3.0–3.2 → 2.4–2.6), before the direct xlsx reader
-//! (`read::xlsx`) and mimalloc without transparent huge pages; foreign 10000 then took 12.8 s
-//! against calamine's 4.95 s, peak 68–70 MiB (not measured since). On this machine two processes
-//! of calamine alone run at 0.53 s each against 0.31 s alone: its two vCPUs give about 1.15 × one's
-//! throughput, not 2 ×, so the ratio is close to merge's whole CPU time over calamine's, and the
-//! goal needs merge's own reading to cost less than calamine alone (see issue 18 for what is left).
+//! Where it stands (2026-12-06, the shared 2-vCPU machine, fuzzers paused with SIGSTOP, one run of
+//! the bench, each figure a median of three): foreign 1000 calamine 0.22 s, merge 0.25 s (ratio
+//! 1.15; CPU 0.42 s), peak 21 MiB; foreign 10000 calamine 2.25 s, merge 2.50 s (1.11), peak 38 MiB
+//! (1.79 × the 1000's); ours 1000 0.38 s against 0.38 s (1.00), peak 36 MiB; ours 10000 3.76 s
+//! against 4.11 s (1.09), peak 195 MiB before `indicators::board` stopped holding every agency's
+//! report, 93 MiB after (one run). Alternating runs of foreign 1000 on 2 threads (11 each): merge
+//! 0.308 s at the start of the day, 0.270 s now, calamine 0.231 s; `check` of the same folder
+//! 0.195 s, so the reading is under calamine's time and the summary (0.065 s: 分单位明细's
+//! 227,000 numbers through rust_xlsxwriter, then deflate) is what is left. The peak memory of
+//! 10000 is held by the 指标 sheet (a standard-memory sheet of a row per agency, 30 MiB with its
+//! XML) and 问题清单's row heights (7 MiB). On this machine two processes of calamine alone once
+//! ran at 0.53 s each against 0.31 s alone; today two threads give 1.8 × one's throughput.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
