@@ -33,7 +33,7 @@
 //! 0.195 s, so the reading is under calamine's time and the summary (0.065 s: 分单位明细's
 //! 227,000 numbers through rust_xlsxwriter, then deflate) is what is left. The peak memory of
 //! 10000 is held by the 指标 sheet (a standard-memory sheet of a row per agency, 30 MiB with its
-//! XML) and 问题清单's row heights (7 MiB). On this machine two processes of calamine alone once
+//! XML) and 校验结果's row heights (7 MiB). On this machine two processes of calamine alone once
 //! ran at 0.53 s each against 0.31 s alone; today two threads give 1.8 × one's throughput.
 
 use std::io::Cursor;
