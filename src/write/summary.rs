@@ -106,7 +106,7 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
         .as_ref()
         .is_some_and(|r| r.members.iter().any(|m| !m.category.is_empty()));
     let comparison = previous.zip(pairs.as_ref());
-    wb.add_worksheet();
+    wb.add_worksheet_with_constant_memory()?;
     wb.add_worksheet_with_constant_memory()?;
     if with_categories {
         wb.add_worksheet_with_constant_memory()?;
@@ -483,6 +483,9 @@ fn indicators_sheet(
     ws.merge_range(h1, 1, h2, 1, "单位名称", &styles.header)?;
     ws.set_column_width(0, 5)?;
     ws.set_column_width(1, 26)?;
+    // A constant-memory sheet (a row per agency): every cell of a row is written before the next
+    // row's, so the first header row is written whole (its merges reach into the second through
+    // rust_xlsxwriter's write-ahead), then the second.
     let mut col = 2u16;
     let mut columns = Vec::new();
     for ind in INDICATORS {
@@ -495,8 +498,6 @@ fn indicators_sheet(
             }
             Measure::Rate => {
                 ws.merge_range(h1, col, h1, col + 1, ind.name, &styles.header)?;
-                ws.write_string_with_format(h2, col, "比率", &styles.header)?;
-                ws.write_string_with_format(h2, col + 1, "排名", &styles.header)?;
                 ws.set_column_width(col, 8)?;
                 ws.set_column_width(col + 1, 5)?;
                 col += 2;
@@ -507,6 +508,12 @@ fn indicators_sheet(
     ws.merge_range(h1, small_col, h2, small_col, "样本较小", &styles.header)?;
     ws.set_column_width(small_col, 24)?;
     ws.set_row_height(h2, 16)?;
+    for (ind, &col) in INDICATORS.iter().zip(&columns) {
+        if ind.measure == Measure::Rate {
+            ws.write_string_with_format(h2, col, "比率", &styles.header)?;
+            ws.write_string_with_format(h2, col + 1, "排名", &styles.header)?;
+        }
+    }
     let write_line = |ws: &mut Worksheet,
                       row: u32,
                       line: &indicators::Line,
@@ -586,10 +593,11 @@ fn indicators_sheet(
         ws.merge_range(h1, 0, h2, 0, "序号", &styles.header)?;
         ws.merge_range(h1, 1, h2, 1, "单位名称", &styles.header)?;
         for (k, ind) in INDICATORS.iter().enumerate() {
-            let c = 2 + 3 * k as u16;
-            ws.merge_range(h1, c, h1, c + 2, ind.name, &styles.header)?;
+            ws.merge_range(h1, 2 + 3 * k as u16, h1, 4 + 3 * k as u16, ind.name, &styles.header)?;
+        }
+        for k in 0..INDICATORS.len() {
             for (i, head) in ["上年", "本年", "增减"].iter().enumerate() {
-                ws.write_string_with_format(h2, c + i as u16, *head, &styles.header)?;
+                ws.write_string_with_format(h2, 2 + 3 * k as u16 + i as u16, *head, &styles.header)?;
             }
         }
         row = h2 + 1;
