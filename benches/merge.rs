@@ -28,12 +28,14 @@
 //! 1.15; CPU 0.42 s), peak 21 MiB; foreign 10000 calamine 2.25 s, merge 2.50 s (1.11), peak 38 MiB
 //! (1.79 × the 1000's); ours 1000 0.38 s against 0.38 s (1.00), peak 36 MiB; ours 10000 3.76 s
 //! against 4.11 s (1.09), peak 195 MiB before `indicators::board` stopped holding every agency's
-//! report, 93 MiB after (one run). Alternating runs of foreign 1000 on 2 threads (11 each): merge
-//! 0.308 s at the start of the day, 0.270 s now, calamine 0.231 s; `check` of the same folder
-//! 0.195 s, so the reading is under calamine's time and the summary (0.065 s: 分单位明细's
-//! 227,000 numbers through rust_xlsxwriter, then deflate) is what is left. The peak memory of
-//! 10000 is held by the 指标 sheet (a standard-memory sheet of a row per agency, 30 MiB with its
-//! XML) and 校验结果's row heights (7 MiB). On this machine two processes of calamine alone once
+//! report and 指标 became a constant-memory sheet; after both (one run each, /usr/bin/time):
+//! ours 1000 21 MB, ours 10000 57 MB, foreign 1000 20 MB, foreign 10000 34 MB — under 64 MB, but
+//! 1.7–2.7 × the 1000's (the goal is 1.5 ×). Alternating runs of foreign 1000 on 2 threads (11
+//! each): merge 0.308 s at the start of the day, 0.270 s now, calamine 0.231 s; `check` of the same
+//! folder 0.195 s, so the reading is under calamine's time and the summary (0.065 s: 分单位明细's
+//! 227,000 numbers through rust_xlsxwriter, then deflate) is what is left. What still grows with
+//! the returns: 校验结果's row heights, which rust_xlsxwriter keeps for every row (7 MiB at
+//! 10000), the entries and the 图表 sheet. On this machine two processes of calamine alone once
 //! ran at 0.53 s each against 0.31 s alone; today two threads give 1.8 × one's throughput.
 
 use std::io::Cursor;
