@@ -242,13 +242,13 @@ fn missing(report: &Report, out: &mut Vec<Finding>) {
             if present.any(|&(i, _)| has(i)) {
                 continue;
             }
-            let code = report.format.cells()[first].code.clone();
+            let def = &report.format.cells()[first];
             out.push(rules::COLUMN_MISSING.finding(
-                code.clone(),
+                def.code.clone(),
                 format!(
                     "{}缺少“{}”列，该列数据为空（不按 0 计）",
                     table.name(),
-                    report.format.cell(&code).map_or_else(|| code.clone(), |c| c.column_name())
+                    def.column_name()
                 ),
                 Vec::new(),
             ));
@@ -275,16 +275,9 @@ impl TableShape {
     /// The tables of a layout (kept for the official layouts, worked out anew for another).
     fn of(format: Format) -> std::borrow::Cow<'static, [TableShape]> {
         static CACHE: [OnceLock<Vec<TableShape>>; 2] = [OnceLock::new(), OnceLock::new()];
-        let shapes = || {
-            Table::ALL
-                .iter()
-                .map(|&t| TableShape::new(format, t))
-                .collect::<Vec<_>>()
-        };
-        match Format::ALL.iter().position(|f| *f == format) {
-            Some(i) => std::borrow::Cow::Borrowed(CACHE[i].get_or_init(shapes).as_slice()),
-            None => std::borrow::Cow::Owned(shapes()),
-        }
+        format.cached(&CACHE, || {
+            Table::ALL.iter().map(|&t| TableShape::new(format, t)).collect()
+        })
     }
 
     fn new(format: Format, table: Table) -> TableShape {

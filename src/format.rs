@@ -52,6 +52,19 @@ impl Format {
         Format(layout)
     }
 
+    /// What `make` works out for this layout: kept in `cache` (a slot per official layout, in the
+    /// order of [`Format::ALL`]) the first time, worked out anew for a custom layout.
+    pub(crate) fn cached<T: Clone>(
+        self,
+        cache: &'static [OnceLock<Vec<T>>; 2],
+        make: impl FnOnce() -> Vec<T>,
+    ) -> std::borrow::Cow<'static, [T]> {
+        match Format::ALL.iter().position(|f| *f == self) {
+            Some(i) => std::borrow::Cow::Borrowed(cache[i].get_or_init(make).as_slice()),
+            None => std::borrow::Cow::Owned(make()),
+        }
+    }
+
     /// The official layout the rules prescribe for reports of `year`: the latest whose first year
     /// is not after it.
     pub fn for_year(year: i32) -> Format {

@@ -283,16 +283,9 @@ pub fn equations(format: Format, rule: &'static SumRule) -> Vec<Equation> {
 /// expanded anew for another).
 pub fn all_equations(format: Format) -> std::borrow::Cow<'static, [Equation]> {
     static CACHE: [OnceLock<Vec<Equation>>; 2] = [OnceLock::new(), OnceLock::new()];
-    let expand = || {
-        SUM_RULES
-            .iter()
-            .flat_map(|rule| equations(format, rule))
-            .collect::<Vec<_>>()
-    };
-    match Format::ALL.iter().position(|f| *f == format) {
-        Some(i) => std::borrow::Cow::Borrowed(CACHE[i].get_or_init(expand).as_slice()),
-        None => std::borrow::Cow::Owned(expand()),
-    }
+    format.cached(&CACHE, || {
+        SUM_RULES.iter().flat_map(|rule| equations(format, rule)).collect()
+    })
 }
 
 /// One instance of a sum rule: placeholder bindings.

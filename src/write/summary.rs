@@ -592,12 +592,14 @@ fn indicators_sheet(
         let (h1, h2) = (row, row + 1);
         ws.merge_range(h1, 0, h2, 0, "序号", &styles.header)?;
         ws.merge_range(h1, 1, h2, 1, "单位名称", &styles.header)?;
+        // An indicator's three columns (上年, 本年, 增减) from this one.
+        let first = |k: usize| 2 + 3 * k as u16;
         for (k, ind) in INDICATORS.iter().enumerate() {
-            ws.merge_range(h1, 2 + 3 * k as u16, h1, 4 + 3 * k as u16, ind.name, &styles.header)?;
+            ws.merge_range(h1, first(k), h1, first(k) + 2, ind.name, &styles.header)?;
         }
         for k in 0..INDICATORS.len() {
-            for (i, head) in ["上年", "本年", "增减"].iter().enumerate() {
-                ws.write_string_with_format(h2, 2 + 3 * k as u16 + i as u16, *head, &styles.header)?;
+            for (i, head) in (0..).zip(["上年", "本年", "增减"]) {
+                ws.write_string_with_format(h2, first(k) + i, head, &styles.header)?;
             }
         }
         row = h2 + 1;
@@ -610,7 +612,7 @@ fn indicators_sheet(
          -> std::result::Result<(), XlsxError> {
             ws.write_string_with_format(row, 1, name, name_style)?;
             for (k, ind) in INDICATORS.iter().enumerate() {
-                let c = 2 + 3 * k as u16;
+                let c = first(k);
                 let style = if ind.measure == Measure::Rate {
                     &percent
                 } else {
