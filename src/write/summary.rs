@@ -116,7 +116,9 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
     if comparison.is_some() {
         wb.add_worksheet();
     }
-    wb.add_worksheet();
+    // 图表 too: a row of chart data per agency. Its charts then carry no cached values; Excel,
+    // WPS and LibreOffice draw them from the cells.
+    wb.add_worksheet_with_constant_memory()?;
     // Constant-memory sheets number their formats in one table for the workbook as each is first
     // used. Numbered here, in a fixed order, the shared looks are only looked up from both threads:
     // the numbering does not depend on which thread gets to a look first (the file is the same
@@ -145,6 +147,8 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
                     .ok_or_else(|| XlsxError::ParameterError("汇总工作簿缺少工作表".into()))
             };
             indicators_sheet(indicators, merged, &board, pairs.as_ref(), &styles)?;
+            // A line per agency: not kept while the other sheets are written.
+            drop(board);
             if with_categories {
                 categories(next()?, merged, &ordered, &styles)?;
             }
@@ -347,30 +351,32 @@ fn categories(
 /// was read is not in the totals (`OTHER_YEAR`, `OTHER_FORMAT`).
 fn findings(ws: &mut Worksheet, merged: &Merged, ordered: &[&Entry]) -> std::result::Result<(), XlsxError> {
     let format = merged.total.format;
-    let lines = ordered.iter().flat_map(|e| {
-        let agency = e.name();
-        let file = e.file.display().to_string();
-        let mut lines = Vec::new();
-        if let Some(err) = &e.error {
-            lines.push(Line::about(rules::UNREADABLE, &agency, &file, &err.to_string()));
-            return lines;
-        }
-        // A wrong layout is the agency's to put right (an error); another year is the user's
-        // choice of what to merge (a warning).
-        let set_aside = match e.status {
-            Status::OtherFormat => Some(rules::OTHER_FORMAT),
-            Status::OtherYear => Some(rules::OTHER_YEAR),
-            _ => None,
-        };
-        if let (Some(rule), Some(reason)) = (set_aside, &e.reason) {
-            lines.push(Line::about(rule, &agency, &file, reason));
-        }
-        let entry_format = e.format.unwrap_or(format);
-        for f in merged.findings(e).unwrap_or_default() {
-            lines.push(Line::finding(&agency, &file, entry_format, &f));
-        }
-        lines
-    });
+    let lines = || {
+        ordered.iter().flat_map(move |e| {
+            let agency = e.name();
+            let file = e.file.display().to_string();
+            let mut lines = Vec::new();
+            if let Some(err) = &e.error {
+                lines.push(Line::about(rules::UNREADABLE, &agency, &file, &err.to_string()));
+                return lines;
+            }
+            // A wrong layout is the agency's to put right (an error); another year is the user's
+            // choice of what to merge (a warning).
+            let set_aside = match e.status {
+                Status::OtherFormat => Some(rules::OTHER_FORMAT),
+                Status::OtherYear => Some(rules::OTHER_YEAR),
+                _ => None,
+            };
+            if let (Some(rule), Some(reason)) = (set_aside, &e.reason) {
+                lines.push(Line::about(rule, &agency, &file, reason));
+            }
+            let entry_format = e.format.unwrap_or(format);
+            for f in merged.findings(e).unwrap_or_default() {
+                lines.push(Line::finding(&agency, &file, entry_format, &f));
+            }
+            lines
+        })
+    };
     super::findings::write_findings_sheet(ws, "校验结果", lines)?;
     print_setup(ws, merged, true, Some((0, 0)), None)
 }
@@ -522,7 +528,7 @@ fn indicators_sheet(
      -> std::result::Result<(), XlsxError> {
         ws.write_string_with_format(row, 1, &line.name, name_style)?;
         let mut smalls = Vec::new();
-        for (k, (ind, r)) in INDICATORS.iter().zip(&line.readings).enumerate() {
+        for (k, (ind, r)) in INDICATORS.iter().zip(line.readings()).enumerate() {
             let c = columns[k];
             let style = match ind.measure {
                 Measure::Count => &styles.number,
@@ -618,7 +624,7 @@ fn indicators_sheet(
                 } else {
                     &styles.number
                 };
-                let (a, b) = (then.readings[k].value, now.readings[k].value);
+                let (a, b) = (then.reading(k).value, now.reading(k).value);
                 for (i, v) in [a, b].into_iter().enumerate() {
                     match v {
                         Some(v) => ws.write_number_with_format(row, c + i as u16, v, style)?,
@@ -695,6 +701,7 @@ fn indicators_sheet(
         ws.set_row_height(row, super::xlsx::lines_height(lines))?;
         row += 1;
     }
+    super::xlsx::end_constant_memory_sheet(ws, row)?;
     ws.set_freeze_panes(h2 + 1, 2)?;
     print_setup(ws, merged, true, Some((h1, h2)), Some((0, 1)))?;
     ws.set_print_area(0, 0, row, small_col.max(13))?;
@@ -763,10 +770,11 @@ fn charts(
         })
         .collect();
     per_agency.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ws.write_string_with_format(0, 0, "单位", &styles.header)?;
-    ws.write_string_with_format(0, 1, "本年新收申请（件）", &styles.header)?;
+    // A constant-memory sheet: every row written whole, top to bottom.
     ws.set_column_width(0, 28)?;
     ws.set_column_width(1, 14)?;
+    ws.write_string_with_format(0, 0, "单位", &styles.header)?;
+    ws.write_string_with_format(0, 1, "本年新收申请（件）", &styles.header)?;
     for (i, (name, n)) in per_agency.iter().enumerate() {
         ws.write_string_with_format(i as u32 + 1, 0, name, &styles.text)?;
         ws.write_number_with_format(i as u32 + 1, 1, *n, &styles.number)?;

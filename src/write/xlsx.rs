@@ -417,6 +417,18 @@ pub(crate) fn lines_height(lines: u32) -> f64 {
     13.5 * f64::from(lines) + 2.0
 }
 
+/// Ends a constant-memory sheet whose rows are all written; `next` is the row after the last.
+///
+/// rust_xlsxwriter 0.102 writes the last row of a constant-memory sheet twice when that row has a
+/// height of its own: once with its cells, then once more empty (`<row r="32">…</row><row
+/// r="32" ht=…/>`). LibreOffice reads past it; Excel calls the file damaged and offers to repair
+/// it. A blank cell on the next row, in a look that shows nothing (protection's "hidden" only acts
+/// on a protected sheet), makes the last row be written before the sheet is saved, once.
+pub(crate) fn end_constant_memory_sheet(ws: &mut Worksheet, next: u32) -> Result<(), XlsxError> {
+    ws.write_blank(next, 0, &rust_xlsxwriter::Format::new().set_hidden())?;
+    Ok(())
+}
+
 /// A4 printing: landscape or portrait, `fit` pages wide and tall (0 tall: as many as it takes;
 /// `None`: at full size), centred; `header` (who and which year) at the top left and the sheet's
 /// name at the right, page numbers in the footer.
@@ -674,7 +686,7 @@ fn findings_book(items: &[(FileCheck, Option<Report>)]) -> Result<Workbook, Xlsx
         placed.push(Some(layout_sheet(&mut wb, &name, report, &fc.findings, Mode::Filled)?));
     }
     let ws = wb.worksheet_from_name(FINDINGS_SHEET)?;
-    super::findings::write_findings_sheet(ws, FINDINGS_SHEET, findings_lines(items, &placed))?;
+    super::findings::write_findings_sheet(ws, FINDINGS_SHEET, || findings_lines(items, &placed))?;
     page(ws, true, Some((1, 0)), "政府信息公开工作年度报告校验结果");
     ws.set_repeat_rows(0, 0)?;
     Ok(wb)

@@ -124,6 +124,31 @@ fn a_rate_without_cases_is_blank_never_zero() {
 }
 
 /// `merge` of the fixture district (mtimes set so the corrected return is the newer one).
+#[test]
+fn ranks_count_the_higher_values_with_ties_and_gaps() {
+    use nianbao::indicators::ranks;
+    // Three agencies at 0.5 share rank 2; the next is 5th, not 3rd; no value, no rank.
+    let values = [Some(0.5), Some(0.9), None, Some(0.5), Some(0.1), Some(0.5), Some(0.0)];
+    assert_eq!(
+        ranks(&values),
+        [Some(2), Some(1), None, Some(2), Some(5), Some(2), Some(6)]
+    );
+    // A few thousand values, against counting the higher ones for each.
+    let mut seed = 7u64;
+    let values: Vec<Option<f64>> = (0..3000)
+        .map(|_| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let n = seed >> 33;
+            (!n.is_multiple_of(10)).then(|| (n % 97) as f64 / 96.0)
+        })
+        .collect();
+    let counted: Vec<Option<u32>> = values
+        .iter()
+        .map(|v| v.map(|v| 1 + values.iter().flatten().filter(|o| **o > v).count() as u32))
+        .collect();
+    assert_eq!(ranks(&values), counted);
+}
+
 fn merge_district(extra: &[&std::ffi::OsStr]) -> (tempfile::TempDir, tempfile::TempDir) {
     let dir = crate::merge::copy_with_times();
     let out = tempfile::tempdir().unwrap();

@@ -904,3 +904,61 @@ fn the_summary_is_the_same_every_time_though_two_threads_write_it() {
         assert_eq!(again.len(), first.len());
     }
 }
+
+/// Each `<row>` of a worksheet's XML: its number and its `ht` (`None`: the sheet's default).
+fn rows_of(sheet: &str) -> Vec<(u32, Option<String>)> {
+    sheet
+        .split("<row ")
+        .skip(1)
+        .map(|row| {
+            let head = &row[..row.find('>').unwrap()];
+            let attr = |name: &str| {
+                head.split(&format!(" {name}=\""))
+                    .nth(1)
+                    .or_else(|| head.strip_prefix(&format!("{name}=\"")))
+                    .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+            };
+            (attr("r").unwrap().parse().unwrap(), attr("ht"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_summary_row_is_written_once_and_keeps_its_height() {
+    // rust_xlsxwriter wrote the last row of a constant-memory sheet twice when it had a height of
+    // its own (指标's last row, 校验结果's), which Excel reports as a damaged file.
+    let dir = copy_with_times();
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let options = MergeOptions {
+        roster: Some(Roster::read(dir.path().join("roster.csv")).unwrap()),
+        name: "某某区人民政府".into(),
+        ..MergeOptions::default()
+    };
+    let merged = merge(&inputs, &options, &|| {}).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap();
+    let parts = summary_parts(&out.into_inner());
+    for (name, text) in parts.iter().filter(|(k, _)| k.starts_with("xl/worksheets/sheet")) {
+        let numbers: Vec<u32> = rows_of(text).iter().map(|(r, _)| *r).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{name}: rows {numbers:?}");
+    }
+    // 校验结果: most rows are two lines tall, so that is the sheet's default; the header is one
+    // line, the rows of three and four lines have their own height; the row after the last holds
+    // only the blank cell that ends the sheet.
+    let findings = &parts["xl/worksheets/sheet5.xml"];
+    assert!(findings.contains("<sheetFormatPr defaultRowHeight=\"29.25\" customHeight=\"1\"/>"));
+    let heights: Vec<(u32, String)> = rows_of(findings)
+        .into_iter()
+        .map(|(r, ht)| (r, ht.unwrap_or_default()))
+        .collect();
+    let expected: Vec<(u32, String)> = [
+        "15", "42.75", "29.25", "56.25", "29.25", "29.25", "29.25", "29.25", "29.25",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| (i as u32 + 1, h.to_string()))
+    .chain([(10, "29.25".to_string())])
+    .collect();
+    assert_eq!(heights, expected);
+    assert!(findings.contains("<row r=\"10\" ht=\"29.25\" customHeight=\"1\"><c r=\"A10\" s=\""));
+}
