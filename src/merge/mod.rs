@@ -124,7 +124,7 @@ fn entry_of(checked: Checked, store: &dyn Store) -> Result<Entry> {
             entry.status = Status::Counted;
             entry.slot = Some(store.put(&Kept::of(&report, &findings))?);
         }
-        Err(e) => entry.error = Some(e),
+        Err(e) => entry.error = Some(Box::new(e)),
     }
     Ok(entry)
 }

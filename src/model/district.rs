@@ -126,8 +126,9 @@ pub struct Entry {
     pub year: Option<i32>,
     /// The layout.
     pub format: Option<Format>,
-    /// Why it could not be read.
-    pub error: Option<Error>,
+    /// Why it could not be read (boxed: most files have none, and a district holds an entry per
+    /// file).
+    pub error: Option<Box<Error>>,
     /// Error findings.
     pub errors: usize,
     /// Warning findings.
