@@ -9,6 +9,19 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// From here on, memory freed goes back to the system at once rather than after mimalloc's
+/// purge delay (10 ms, 100 ms for arenas). Called once a merge has read its returns: the summary
+/// is written by two threads whose freed pages would otherwise pile up until the end (at 10,000
+/// returns, 3–4 MB of the peak); while reading, the delay saves time (reading with no delay
+/// took 5 % longer).
+pub(crate) fn return_freed_memory_at_once() {
+    /// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (v2 and v3 alike); the Rust
+    /// bindings name no constant for it.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets one of mimalloc's option values; no thread is allocating at this point.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

@@ -108,6 +108,8 @@ pub fn run(args: Args) -> nianbao::Result<ExitCode> {
     let mut protected = inputs;
     protected.extend(roster_file);
     protected.extend(previous.iter().flat_map(|p| p.entries.iter().map(|e| e.file.clone())));
+    // The returns are read; the summary is written by two threads.
+    crate::return_freed_memory_at_once();
     write_summary(&merged, previous.as_ref(), &args.output, &protected)?;
     if let Some(path) = &args.json {
         nianbao::write::save(path, merged_json(&merged, previous.as_ref())?.as_bytes(), &protected)?;
