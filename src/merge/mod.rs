@@ -76,7 +76,7 @@ pub fn merge(inputs: &[PathBuf], options: &MergeOptions, progress: &(dyn Fn() + 
     );
     for e in entries.iter().filter(|e| e.status == Status::Counted) {
         if let Some(slot) = &e.slot {
-            total.add_numbers(&spill.get(slot)?.numbers);
+            total.add_numbers(&spill.numbers(slot)?);
         }
     }
     let total_findings = check(&total);

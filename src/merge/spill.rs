@@ -56,29 +56,53 @@ impl Store for Spill {
     }
 
     fn get(&self, slot: &Slot) -> Result<Kept> {
-        let len = usize::try_from(slot.len).map_err(Spill::fail)?;
-        let mut buf = vec![0u8; len];
-        {
-            let mut file = self.file.lock().map_err(Spill::fail)?;
-            file.seek(SeekFrom::Start(slot.offset)).map_err(Spill::fail)?;
-            file.read_exact(&mut buf).map_err(Spill::fail)?;
-        }
-        let count = buf
-            .get(..4)
-            .and_then(|b| b.try_into().ok())
-            .map(u32::from_le_bytes)
-            .ok_or_else(|| Spill::fail("记录不完整"))? as usize;
-        let end = 4 + count * 8;
-        let numbers: Vec<f64> = buf
-            .get(4..end)
-            .ok_or_else(|| Spill::fail("记录不完整"))?
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-            .collect();
+        let buf = self.read(slot.offset, slot.len)?;
+        let (numbers, end) = numbers_of(&buf)?;
         let mut kept: Kept = serde_json::from_slice(&buf[end..]).map_err(Spill::fail)?;
         kept.numbers = numbers;
         Ok(kept)
     }
+
+    /// Reads the count and the numbers, not the texts and findings after them (JSON that every
+    /// reader of the whole record decodes).
+    fn numbers(&self, slot: &Slot) -> Result<Vec<f64>> {
+        let head = self.read(slot.offset, 4.min(slot.len))?;
+        let count = count_of(&head)?;
+        let len = (4 + count as u64 * 8).min(slot.len);
+        Ok(numbers_of(&self.read(slot.offset, len)?)?.0)
+    }
+}
+
+impl Spill {
+    /// `len` bytes from `offset`.
+    fn read(&self, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; usize::try_from(len).map_err(Spill::fail)?];
+        let mut file = self.file.lock().map_err(Spill::fail)?;
+        file.seek(SeekFrom::Start(offset)).map_err(Spill::fail)?;
+        file.read_exact(&mut buf).map_err(Spill::fail)?;
+        Ok(buf)
+    }
+}
+
+/// The count of numbers at the start of a record.
+fn count_of(record: &[u8]) -> Result<usize> {
+    record
+        .get(..4)
+        .and_then(|b| b.try_into().ok())
+        .map(|b| u32::from_le_bytes(b) as usize)
+        .ok_or_else(|| Spill::fail("记录不完整"))
+}
+
+/// The numbers of a record, and where they end.
+fn numbers_of(record: &[u8]) -> Result<(Vec<f64>, usize)> {
+    let end = 4 + count_of(record)? * 8;
+    let numbers = record
+        .get(4..end)
+        .ok_or_else(|| Spill::fail("记录不完整"))?
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect();
+    Ok((numbers, end))
 }
 
 #[cfg(test)]
@@ -99,6 +123,9 @@ mod tests {
         let second = spill.put(&Kept::default()).unwrap();
         let back = spill.get(&first).unwrap();
         assert_eq!(back.numbers[Format::F2021.cell_index("t3.new.natural").unwrap()], 3.0);
+        let bits = |numbers: &[f64]| numbers.iter().map(|n| n.to_bits()).collect::<Vec<u64>>();
+        assert_eq!(bits(&spill.numbers(&first).unwrap()), bits(&back.numbers));
+        assert!(spill.numbers(&second).unwrap().is_empty());
         assert!(back.numbers[0].is_nan());
         assert_eq!(back.findings, findings);
         assert_eq!(spill.get(&second).unwrap(), Kept::default());

@@ -79,6 +79,11 @@ pub trait Store: Send + Sync {
     fn put(&self, kept: &Kept) -> Result<Slot>;
     /// The record kept in `slot`.
     fn get(&self, slot: &Slot) -> Result<Kept>;
+    /// The numbers alone of the record in `slot`: what most readers of a district need, without
+    /// the texts and findings.
+    fn numbers(&self, slot: &Slot) -> Result<Vec<f64>> {
+        Ok(self.get(slot)?.numbers)
+    }
 }
 
 /// What became of one input file.
@@ -268,7 +273,10 @@ impl Merged {
 
     /// The numbers of a counted (or superseded) entry, in the layout's cell order; NaN = absent.
     pub fn numbers(&self, entry: &Entry) -> Result<Vec<f64>> {
-        Ok(self.kept(entry)?.numbers)
+        match &entry.slot {
+            Some(slot) => self.store.numbers(slot),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The findings of an entry's report.
