@@ -225,6 +225,14 @@ fn write_headers(
     Ok(())
 }
 
+/// The numbers of an entry, or the spill file's read error as the workbook's: a summary is never
+/// written with a return's numbers silently missing.
+fn numbers_of(merged: &Merged, e: &Entry) -> std::result::Result<Vec<f64>, XlsxError> {
+    merged
+        .numbers(e)
+        .map_err(|err| XlsxError::ParameterError(err.to_string()))
+}
+
 /// Writes a row of numbers from `first_col`, in `style`, or with no format of their own (`None`):
 /// the column's, set once by [`write_headers`] — thousands of rows need no format looked up a cell.
 fn write_numbers(
@@ -280,8 +288,7 @@ fn detail(
         ws.write_string_with_format(row, 6, e.file.display().to_string(), &styles.text)?;
         // Files of another year or layout: their numbers do not fit these columns.
         if matches!(e.status, Status::Counted | Status::Superseded) {
-            let numbers = merged.numbers(e).unwrap_or_default();
-            write_numbers(ws, row, first, &numbers, None)?;
+            write_numbers(ws, row, first, &numbers_of(merged, e)?, None)?;
         }
         row += 1;
     }
@@ -331,7 +338,7 @@ fn categories(
             .filter(|e| e.status == Status::Counted && category_of(merged, e) == name)
         {
             count += 1;
-            for (s, n) in sums.iter_mut().zip(merged.numbers(e).unwrap_or_default()) {
+            for (s, n) in sums.iter_mut().zip(numbers_of(merged, e)?) {
                 if !n.is_nan() {
                     *s = if s.is_nan() { n } else { *s + n };
                 }
@@ -371,8 +378,16 @@ fn findings(ws: &mut Worksheet, merged: &Merged, ordered: &[&Entry]) -> std::res
                 lines.push(Line::about(rule, &agency, &file, reason));
             }
             let entry_format = e.format.unwrap_or(format);
-            for f in merged.findings(e).unwrap_or_default() {
-                lines.push(Line::finding(&agency, &file, entry_format, &f));
+            match merged.findings(e) {
+                Ok(found) => lines.extend(found.iter().map(|f| Line::finding(&agency, &file, entry_format, f))),
+                // Said on the sheet rather than left out: the list must not look complete when
+                // it is not.
+                Err(err) => lines.push(Line::about(
+                    rules::UNREADABLE,
+                    &agency,
+                    &file,
+                    &format!("汇总时无法读回该文件的校验结果：{err}"),
+                )),
             }
             lines
         })
@@ -762,13 +777,14 @@ fn charts(
         .iter()
         .filter(|e| e.status == Status::Counted)
         .map(|e| {
+            let numbers = numbers_of(merged, e)?;
             let n = new_total
-                .and_then(|i| merged.numbers(e).ok()?.get(i).copied())
+                .and_then(|i| numbers.get(i).copied())
                 .filter(|n| !n.is_nan())
                 .unwrap_or(0.0);
-            (e.name(), n)
+            Ok((e.name(), n))
         })
-        .collect();
+        .collect::<std::result::Result<_, XlsxError>>()?;
     per_agency.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     // A constant-memory sheet: every row written whole, top to bottom.
     ws.set_column_width(0, 28)?;

@@ -962,3 +962,34 @@ fn every_summary_row_is_written_once_and_keeps_its_height() {
     assert_eq!(heights, expected);
     assert!(findings.contains("<row r=\"10\" ht=\"29.25\" customHeight=\"1\"><c r=\"A10\" s=\""));
 }
+
+/// A store whose numbers can no longer be read back (the spill file gone bad under the merge);
+/// the rest of each record reads, as empty.
+struct NumbersLost;
+
+impl nianbao::model::district::Store for NumbersLost {
+    fn put(&self, _: &nianbao::model::district::Kept) -> nianbao::Result<nianbao::model::district::Slot> {
+        unreachable!("nothing is kept after the merge")
+    }
+    fn get(&self, _: &nianbao::model::district::Slot) -> nianbao::Result<nianbao::model::district::Kept> {
+        Ok(nianbao::model::district::Kept::default())
+    }
+    fn numbers(&self, _: &nianbao::model::district::Slot) -> nianbao::Result<Vec<f64>> {
+        Err(nianbao::error::Error::new(
+            "/tmp",
+            nianbao::error::ErrorKind::Write("临时文件读写失败（磁盘错误）".into()),
+        ))
+    }
+}
+
+#[test]
+fn a_summary_is_not_written_with_numbers_it_could_not_read_back() {
+    // 分单位明细, 分类小计 and 图表 took a failed read for a return without numbers.
+    let dir = copy_with_times();
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let mut merged = merge(&inputs, &MergeOptions::default(), &|| {}).unwrap();
+    merged.store = Box::new(NumbersLost);
+    let mut out = std::io::Cursor::new(Vec::new());
+    let err = nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap_err();
+    assert!(err.to_string().contains("临时文件读写失败（磁盘错误）"), "{err}");
+}
