@@ -560,6 +560,14 @@ fn merge_with_last_year_adds_the_year_comparison() {
     let listed: Vec<&Vec<String>> = rows[start + 2..].iter().filter(|r| !r[0].is_empty()).collect();
     assert_eq!(listed.len(), 1, "only 区财政局's 自然人 column is off: {listed:?}");
     assert_eq!(listed[0][..5], ["区财政局", "自然人", "0", "3", "-3"].map(String::from));
+    // With last year, 指标 and 图表 have their comparison rows; every row is still written once.
+    for (name, text) in summary_parts(&std::fs::read(&xlsx).unwrap())
+        .iter()
+        .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
+    {
+        let numbers: Vec<u32> = rows_of(text).iter().map(|(r, _)| *r).collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{name}: rows {numbers:?}");
+    }
 }
 
 #[test]
