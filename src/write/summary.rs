@@ -97,8 +97,6 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
         Some(p) => Some(indicators::pairs(merged, p).map_err(|e| XlsxError::ParameterError(e.to_string()))?),
         None => None,
     };
-    let board = indicators::board(merged, previous.zip(pairs.as_ref()))
-        .map_err(|e| XlsxError::ParameterError(e.to_string()))?;
     // The other sheets are added in their order, then filled on two threads: 分单位明细 (a row of a
     // few hundred numbers per agency, half of the summary's time) on one, the rest on the other.
     let with_categories = merged
@@ -146,8 +144,11 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
                 rest.next()
                     .ok_or_else(|| XlsxError::ParameterError("汇总工作簿缺少工作表".into()))
             };
+            // The board (a line per agency) is made here, beside 分单位明细, and not kept while
+            // the other sheets are written.
+            let board = indicators::board(merged, previous.zip(pairs.as_ref()))
+                .map_err(|e| XlsxError::ParameterError(e.to_string()))?;
             indicators_sheet(indicators, merged, &board, pairs.as_ref(), &styles)?;
-            // A line per agency: not kept while the other sheets are written.
             drop(board);
             if with_categories {
                 categories(next()?, merged, &ordered, &styles)?;
