@@ -23,20 +23,29 @@
 //! Goals (issue 18): merge(1000 foreign) ≤ 1.0 × calamine(1000 foreign) on 2 cores; peak memory
 //! (10000) ≤ 1.5 × peak memory(1000) and under 64 MB.
 //!
-//! Where it stands (2026-12-06, the shared 2-vCPU machine, fuzzers paused with SIGSTOP, one run of
-//! the bench, each figure a median of three): foreign 1000 calamine 0.22 s, merge 0.25 s (ratio
-//! 1.15; CPU 0.42 s), peak 21 MiB; foreign 10000 calamine 2.25 s, merge 2.50 s (1.11), peak 38 MiB
-//! (1.79 × the 1000's); ours 1000 0.38 s against 0.38 s (1.00), peak 36 MiB; ours 10000 3.76 s
-//! against 4.11 s (1.09), peak 195 MiB before `indicators::board` stopped holding every agency's
-//! report and 指标 became a constant-memory sheet; after both (one run each, /usr/bin/time):
-//! ours 1000 21 MB, ours 10000 57 MB, foreign 1000 20 MB, foreign 10000 34 MB — under 64 MB, but
-//! 1.7–2.7 × the 1000's (the goal is 1.5 ×). Alternating runs of foreign 1000 on 2 threads (11
-//! each): merge 0.308 s at the start of the day, 0.270 s now, calamine 0.231 s; `check` of the same
-//! folder 0.195 s, so the reading is under calamine's time and the summary (0.065 s: 分单位明细's
-//! 227,000 numbers through rust_xlsxwriter, then deflate) is what is left. What still grows with
-//! the returns: 校验结果's row heights, which rust_xlsxwriter keeps for every row (7 MiB at
-//! 10000), the entries and the 图表 sheet. On this machine two processes of calamine alone once
-//! ran at 0.53 s each against 0.31 s alone; today two threads give 1.8 × one's throughput.
+//! Where it stands (2026-12-06, sixth session, the shared 2-vCPU machine, fuzzers stopped; two
+//! runs of the bench, each figure a median of three):
+//!
+//! | set | calamine | merge | ratio | peak memory | 10000 vs 1000 |
+//! |---|---|---|---|---|---|
+//! | foreign 1000 | 0.19 s | 0.20–0.21 s | 1.06–1.12 | 17.7–18.0 MiB | |
+//! | foreign 10000 | 1.65–1.71 s | 1.88–1.98 s | 1.10–1.20 | 24.7–25.4 MiB | 1.37–1.43 × |
+//! | ours 1000 | 0.26–0.27 s | 0.27–0.28 s | 1.00–1.10 | 17.3–17.4 MiB | |
+//! | ours 10000 | 2.66–2.71 s | 2.49–2.52 s | 0.92–0.95 | 24.2–25.3 MiB | 1.39–1.47 × |
+//!
+//! The memory goal is met: peak heap (heaptrack, system allocator) at 10000 ours went from 27.1
+//! to 8.8 MB (1000: 3.4 MB) — 校验结果's per-row heights (rust_xlsxwriter keeps every row given a
+//! height: now only rows unlike the sheet's default), 图表 a constant-memory sheet, the board's
+//! readings packed and dropped after 指标, ranks sorted once (this also took ours 10000 under
+//! calamine's time: 10⁸ comparisons an indicator before), an entry's error boxed, mimalloc
+//! returning freed memory at once while the summary is written. The speed goal is not met on
+//! foreign returns: `check` of foreign 1000 takes 0.145 s, merge 0.205 s; after the reading (150
+//! ms in a timed run) come the 汇总 sheet and board (3 ms), then 分单位明细 on one thread (38 ms:
+//! 227,000 numbers through rust_xlsxwriter, whose cost per cell is its own — a column name
+//! String, SipHash lookups, float formatting) while the other sheets take 13 ms on the other,
+//! then the save (15 ms, mostly deflating 分单位明细's 5.9 MB at level 1). On this machine two
+//! processes of calamine alone once ran at 0.53 s each against 0.31 s alone; two threads give
+//! about 1.8 × one's throughput.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
