@@ -44,6 +44,18 @@ pub struct Line {
 }
 
 impl Line {
+    /// The texts of the first six columns, 单位 to 规则说明 (严重程度 and 说明 are written apart).
+    fn leading_texts(&self) -> [&str; 6] {
+        [
+            self.agency.as_str(),
+            self.file.as_str(),
+            self.table,
+            self.place.as_str(),
+            self.rule.map_or("", |r| r.id),
+            self.rule.map_or("", |r| r.title),
+        ]
+    }
+
     /// The line of a file that could not be read.
     pub fn unreadable(file: &str, error: &str) -> Line {
         Line::about(rules::UNREADABLE, "", file, error)
@@ -111,18 +123,9 @@ pub fn place_name(format: Format, code: &str) -> String {
 
 /// How many wrapped lines the row of `line` needs: as many as its longest text.
 fn row_lines(line: &Line) -> u32 {
-    let texts = [
-        line.agency.as_str(),
-        line.file.as_str(),
-        line.table,
-        line.place.as_str(),
-        line.rule.map_or("", |r| r.id),
-        line.rule.map_or("", |r| r.title),
-        line.message.as_str(),
-    ];
+    let texts = line.leading_texts().into_iter().chain([line.message.as_str()]);
     let widths = COLUMNS[..6].iter().chain(&COLUMNS[7..]).map(|(_, w)| *w);
     texts
-        .iter()
         .zip(widths)
         .map(|(text, width)| super::xlsx::text_lines(text, width))
         .max()
@@ -194,15 +197,7 @@ pub fn write_findings_sheet<I: IntoIterator<Item = Line>>(
         } else {
             &plain
         };
-        let texts = [
-            line.agency.as_str(),
-            line.file.as_str(),
-            line.table,
-            line.place.as_str(),
-            line.rule.map_or("", |r| r.id),
-            line.rule.map_or("", |r| r.title),
-        ];
-        for (c, text) in (0..).zip(texts) {
+        for (c, text) in (0..).zip(line.leading_texts()) {
             ws.write_string_with_format(row, c, text, &plain)?;
         }
         if let Some(to) = &line.link {

@@ -561,13 +561,7 @@ fn merge_with_last_year_adds_the_year_comparison() {
     assert_eq!(listed.len(), 1, "only 区财政局's 自然人 column is off: {listed:?}");
     assert_eq!(listed[0][..5], ["区财政局", "自然人", "0", "3", "-3"].map(String::from));
     // With last year, 指标 and 图表 have their comparison rows; every row is still written once.
-    for (name, text) in summary_parts(&std::fs::read(&xlsx).unwrap())
-        .iter()
-        .filter(|(k, _)| k.starts_with("xl/worksheets/sheet"))
-    {
-        let numbers: Vec<u32> = rows_of(text).iter().map(|(r, _)| *r).collect();
-        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{name}: rows {numbers:?}");
-    }
+    assert_rows_written_once(&summary_parts(&std::fs::read(&xlsx).unwrap()));
 }
 
 #[test]
@@ -869,11 +863,9 @@ fn summary_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
     parts
 }
 
-#[test]
-fn the_summary_is_the_same_every_time_though_two_threads_write_it() {
-    // 分单位明细 is filled on one thread while the other sheets are filled on another; each look
-    // (cell format) must have the same number in every run, and every number a cell uses must be
-    // one the style sheet defines.
+/// The fixture district merged with its roster (so with categories), as 某某区人民政府; the
+/// folder is kept alive beside it.
+fn district_with_roster() -> (tempfile::TempDir, nianbao::merge::Merged) {
     let dir = copy_with_times();
     let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
     let options = MergeOptions {
@@ -882,6 +874,15 @@ fn the_summary_is_the_same_every_time_though_two_threads_write_it() {
         ..MergeOptions::default()
     };
     let merged = merge(&inputs, &options, &|| {}).unwrap();
+    (dir, merged)
+}
+
+#[test]
+fn the_summary_is_the_same_every_time_though_two_threads_write_it() {
+    // 分单位明细 is filled on one thread while the other sheets are filled on another; each look
+    // (cell format) must have the same number in every run, and every number a cell uses must be
+    // one the style sheet defines.
+    let (_dir, merged) = district_with_roster();
     let write = || {
         let mut out = std::io::Cursor::new(Vec::new());
         nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap();
@@ -931,25 +932,23 @@ fn rows_of(sheet: &str) -> Vec<(u32, Option<String>)> {
         .collect()
 }
 
-#[test]
-fn every_summary_row_is_written_once_and_keeps_its_height() {
-    // rust_xlsxwriter wrote the last row of a constant-memory sheet twice when it had a height of
-    // its own (指标's last row, 校验结果's), which Excel reports as a damaged file.
-    let dir = copy_with_times();
-    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
-    let options = MergeOptions {
-        roster: Some(Roster::read(dir.path().join("roster.csv")).unwrap()),
-        name: "某某区人民政府".into(),
-        ..MergeOptions::default()
-    };
-    let merged = merge(&inputs, &options, &|| {}).unwrap();
-    let mut out = std::io::Cursor::new(Vec::new());
-    nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap();
-    let parts = summary_parts(&out.into_inner());
+/// Every worksheet's rows strictly ascending: none written twice, none out of order.
+fn assert_rows_written_once(parts: &std::collections::BTreeMap<String, String>) {
     for (name, text) in parts.iter().filter(|(k, _)| k.starts_with("xl/worksheets/sheet")) {
         let numbers: Vec<u32> = rows_of(text).iter().map(|(r, _)| *r).collect();
         assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{name}: rows {numbers:?}");
     }
+}
+
+#[test]
+fn every_summary_row_is_written_once_and_keeps_its_height() {
+    // rust_xlsxwriter wrote the last row of a constant-memory sheet twice when it had a height of
+    // its own (指标's last row, 校验结果's): a row element repeated, which the format does not allow.
+    let (_dir, merged) = district_with_roster();
+    let mut out = std::io::Cursor::new(Vec::new());
+    nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap();
+    let parts = summary_parts(&out.into_inner());
+    assert_rows_written_once(&parts);
     // 校验结果: most rows are two lines tall, so that is the sheet's default; the header is one
     // line, the rows of three and four lines have their own height; the row after the last holds
     // only the blank cell that ends the sheet.
