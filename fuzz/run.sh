@@ -26,8 +26,10 @@ limits=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout="$timeout")
 [ -n "${FUZZ_MAX_LEN:-}" ] && limits+=(-max_len="$FUZZ_MAX_LEN")
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(read_bytes read_published read_pdf read_docx zip_parts roster)
-./seed.sh
+# Two runs started at once would copy the same seeds at once (cp fails on a file the other just
+# made): one at a time.
 mkdir -p logs
+flock logs/.seed.lock ./seed.sh
 for t in "${targets[@]}"; do
   case $t in
     read_bytes) seeds=(../fixtures/workbooks ../fixtures/agency ../fixtures/broken ../fixtures/district ../fixtures/regressions) ;;
