@@ -5,6 +5,7 @@
 //! not), 图表. The per-agency sheets are written in rust_xlsxwriter's constant-memory mode, row by
 //! row from the merge's spill file, so thousands of agencies do not fill memory.
 
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
@@ -12,6 +13,7 @@ use rust_xlsxwriter::{
 };
 
 use super::findings::Line;
+use super::xlsx::spliced::Rows;
 use crate::error::{ErrorKind, Result};
 use crate::format::{CellDef, Format, T3_COLUMNS};
 use crate::indicators::{self, Board, Measure, Pairs, INDICATORS};
@@ -33,10 +35,36 @@ pub fn write_summary_to(
     previous: Option<&Merged>,
     out: impl std::io::Write + std::io::Seek + Send,
 ) -> std::result::Result<(), ErrorKind> {
-    let mut wb = build(merged, previous).map_err(|e| ErrorKind::Write(format!("生成工作簿失败（{e}）")))?;
-    wb.save_to_writer(out)
-        .map_err(|e| ErrorKind::Write(format!("写入失败（{e}）")))
+    let ordered = merged.ordered();
+    let mut wb = build(merged, &ordered, previous).map_err(|e| ErrorKind::Write(format!("生成工作簿失败（{e}）")))?;
+    let failed = |e: &dyn std::fmt::Display| ErrorKind::Write(format!("写入失败（{e}）"));
+    if ordered.is_empty() {
+        return wb.save_to_writer(out).map_err(|e| failed(&e));
+    }
+    // Saved first without 分单位明细's rows (in memory, or a temporary file once large), then
+    // copied to `out` with them written in (see `detail`).
+    let mut book = tempfile::SpooledTempFile::new(SPOOL);
+    wb.save_to_writer(&mut book).map_err(|e| failed(&e))?;
+    drop(wb);
+    book.rewind().map_err(|e| failed(&e))?;
+    let target = super::xlsx::spliced::Target {
+        sheet: DETAIL_SHEET,
+        probe_row: FIRST_ROW,
+        probe: &PROBE,
+        columns: (LEAD.len() + merged.total.format.cells().len()) as u16,
+        level: SUMMARY_COMPRESSION,
+    };
+    super::xlsx::spliced::splice(
+        book,
+        &target,
+        |looks, rows| detail_rows(rows, looks, merged, &ordered),
+        out,
+    )
+    .map_err(|e| failed(&e))
 }
+
+/// The saved workbook without 分单位明细's rows is kept in memory up to this size.
+const SPOOL: usize = 8 << 20;
 
 /// Shared looks.
 struct Styles {
@@ -75,7 +103,7 @@ impl Styles {
     }
 }
 
-fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Workbook, XlsxError> {
+fn build(merged: &Merged, ordered: &[&Entry], previous: Option<&Merged>) -> std::result::Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     // The summary is written after every return is read, on one thread, and deflating its sheets
     // (a row of a few hundred numbers per agency) was half of that time at the default level.
@@ -132,13 +160,12 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
     ] {
         wb.register_format(style);
     }
-    let ordered = merged.ordered();
     let [_, indicators, by_agency, rest @ ..] = wb.worksheets_mut().as_mut_slice() else {
         return Err(XlsxError::ParameterError("汇总工作簿缺少工作表".into()));
     };
     let mut rest = rest.iter_mut();
     let (by_agency, others) = rayon::join(
-        || detail(by_agency, merged, &ordered, &styles),
+        || detail(by_agency, merged, ordered, &styles),
         || -> std::result::Result<(), XlsxError> {
             let mut next = || {
                 rest.next()
@@ -151,15 +178,15 @@ fn build(merged: &Merged, previous: Option<&Merged>) -> std::result::Result<Work
             indicators_sheet(indicators, merged, &board, pairs.as_ref(), &styles)?;
             drop(board);
             if with_categories {
-                categories(next()?, merged, &ordered, &styles)?;
+                categories(next()?, merged, ordered, &styles)?;
             }
-            findings(next()?, merged, &ordered)?;
+            findings(next()?, merged, ordered)?;
             reporting(next()?, merged, &styles)?;
             if let Some((previous, pairs)) = comparison {
                 year_over_year(next()?, merged, previous, pairs, &styles)?;
             }
             let chart_sheet = next()?;
-            charts(chart_sheet, merged, &ordered, pairs.as_ref(), &styles)?;
+            charts(chart_sheet, merged, ordered, pairs.as_ref(), &styles)?;
             print_setup(chart_sheet, merged, true, None, None)
         },
     );
@@ -256,7 +283,21 @@ fn write_numbers(
     Ok(())
 }
 
-/// 分单位明细: one row per file (roster order, then the rest), then the totals.
+/// 分单位明细 is the workbook's third sheet (`xl/worksheets/sheet3.xml`): 汇总, 指标, then it.
+const DETAIL_SHEET: usize = 3;
+
+/// 分单位明细's first row of an agency (0-based), below the two header rows.
+const FIRST_ROW: u32 = 2;
+
+/// The probe row's cells (see [`detail`]): 序号 (a number), 单位名称 (a text), 报送情况 (a text in
+/// red), the first number column (a number in the column's own look).
+const PROBE: [u16; 4] = [0, 1, 3, LEAD.len() as u16];
+
+/// 分单位明细: one row per file (roster order, then the rest), then the totals. Everything but the
+/// rows of the files is written here; in their place goes a probe row, a cell in each look
+/// [`detail_rows`] uses, which `write_summary_to` replaces with those rows as it saves (see
+/// `write::xlsx::spliced`): a few hundred numbers per agency cost a tenth of what they cost
+/// through rust_xlsxwriter.
 fn detail(
     ws: &mut Worksheet,
     merged: &Merged,
@@ -267,32 +308,13 @@ fn detail(
     let format = merged.total.format;
     write_headers(ws, format, LEAD, styles)?;
     let first = LEAD.len() as u16;
-    let mut row = 2u32;
-    for (n, e) in ordered.iter().enumerate() {
-        let category = category_of(merged, e);
-        ws.write_number_with_format(row, 0, (n + 1) as f64, &styles.number)?;
-        ws.write_string_with_format(row, 1, e.name(), &styles.text)?;
-        ws.write_string_with_format(row, 2, category, &styles.text)?;
-        let status_style = if e.status == Status::Counted {
-            &styles.text
-        } else {
-            &styles.bad
-        };
-        ws.write_string_with_format(row, 3, e.status.name(), status_style)?;
-        ws.write_number_with_format(
-            row,
-            4,
-            e.errors as f64,
-            if e.errors > 0 { &styles.bad } else { &styles.number },
-        )?;
-        ws.write_number_with_format(row, 5, e.warnings as f64, &styles.number)?;
-        ws.write_string_with_format(row, 6, e.file.display().to_string(), &styles.text)?;
-        // Files of another year or layout: their numbers do not fit these columns.
-        if matches!(e.status, Status::Counted | Status::Superseded) {
-            write_numbers(ws, row, first, &numbers_of(merged, e)?, None)?;
-        }
-        row += 1;
+    if !ordered.is_empty() {
+        ws.write_number_with_format(FIRST_ROW, PROBE[0], 1, &styles.number)?;
+        ws.write_string_with_format(FIRST_ROW, PROBE[1], "样式", &styles.text)?;
+        ws.write_string_with_format(FIRST_ROW, PROBE[2], "样式", &styles.bad)?;
+        ws.write_number(FIRST_ROW, PROBE[3], 0)?;
     }
+    let row = FIRST_ROW + ordered.len() as u32;
     ws.write_string_with_format(row, 1, format!("合计（{}）", merged.total.agency), &styles.total)?;
     write_numbers(ws, row, first, &merged.total.numbers(), Some(&styles.total))?;
     ws.set_freeze_panes(2, 2)?;
@@ -303,6 +325,38 @@ fn detail(
         row.saturating_sub(1).max(1),
         first + format.cells().len() as u16 - 1,
     )?;
+    Ok(())
+}
+
+/// 分单位明细's rows of the files, in the looks the probe row found: `[number, text, bad, column]`.
+fn detail_rows<W: std::io::Write>(
+    rows: &mut Rows<W>,
+    looks: &[u32],
+    merged: &Merged,
+    ordered: &[&Entry],
+) -> std::result::Result<(), String> {
+    let &[number, text, bad, column] = looks else {
+        return Err("分单位明细的探测行不全".into());
+    };
+    let first = LEAD.len() as u16;
+    for ((n, e), row) in ordered.iter().enumerate().zip(FIRST_ROW..) {
+        rows.start(row);
+        rows.number(0, (n + 1) as f64, number)?;
+        rows.text(1, &e.name(), text)?;
+        rows.text(2, category_of(merged, e), text)?;
+        rows.text(3, e.status.name(), if e.status == Status::Counted { text } else { bad })?;
+        rows.number(4, e.errors as f64, if e.errors > 0 { bad } else { number })?;
+        rows.number(5, e.warnings as f64, number)?;
+        rows.text(6, &e.file.display().to_string(), text)?;
+        // Files of another year or layout: their numbers do not fit these columns.
+        if matches!(e.status, Status::Counted | Status::Superseded) {
+            let numbers = merged.numbers(e).map_err(|err| err.to_string())?;
+            for (col, n) in (first..).zip(numbers) {
+                rows.number(col, n, column)?;
+            }
+        }
+        rows.end()?;
+    }
     Ok(())
 }
 

@@ -21,6 +21,7 @@
 //! ```
 
 mod draw;
+pub(crate) mod spliced;
 pub(crate) mod style;
 
 use std::collections::BTreeMap;

@@ -1000,3 +1000,87 @@ fn a_summary_is_not_written_with_numbers_it_could_not_read_back() {
     let err = nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap_err();
     assert!(err.to_string().contains("临时文件读写失败（磁盘错误）"), "{err}");
 }
+
+#[test]
+fn the_detail_rows_read_back_as_rust_xlsxwriter_would_have_written_them() {
+    // 分单位明细's rows are written straight into the saved workbook (write::xlsx::spliced), not
+    // through rust_xlsxwriter: texts that need XML's and Excel's escapes must read back the same
+    // as from a cell rust_xlsxwriter wrote, the numbers exactly, in the looks of the rest.
+    let dir = copy_with_times();
+    let odd = ["a&b<c>d_x0041_e", "控制\u{1}字符\t制表", "尾随空格 "];
+    for name in odd {
+        std::fs::write(dir.path().join(format!("{name}.xlsx")), b"not a workbook").unwrap();
+    }
+    let inputs = collect(&[dir.path().to_path_buf()]).unwrap();
+    let merged = merge(&inputs, &MergeOptions::default(), &|| {}).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    nianbao::write::summary::write_summary_to(&merged, None, &mut out).unwrap();
+    let bytes = out.into_inner();
+    let detail = common::sheet(&bytes, "分单位明细");
+
+    // The same texts through rust_xlsxwriter, read back the same way.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    for (row, name) in (0u32..).zip(odd) {
+        ws.write_string(row, 0, name).unwrap();
+    }
+    let reference = common::sheet(&wb.save_to_buffer().unwrap(), "Sheet1");
+    for (name, want) in odd.iter().zip(&reference) {
+        let row = detail
+            .iter()
+            .find(|r| r[6].ends_with(&format!("{name}.xlsx")))
+            .unwrap_or_else(|| panic!("{name}: no row"));
+        assert_eq!(row[1], want[0], "{name}");
+        assert_eq!(row[3], "无法读取");
+    }
+    // Each counted agency's numbers as merged, and the totals row below them.
+    let col = 7 + Format::F2021.cell_index("t3.new.total").unwrap();
+    let counted: Vec<&nianbao::model::district::Entry> =
+        merged.entries.iter().filter(|e| e.status == Status::Counted).collect();
+    assert_eq!(counted.len(), 11);
+    for e in counted {
+        let row = detail.iter().find(|r| r[6] == e.file.display().to_string()).unwrap();
+        let numbers = merged.numbers(e).unwrap();
+        assert_eq!(row[col], nianbao::model::format_number(numbers[col - 7]), "{}", row[1]);
+        assert_eq!(row[1], e.name());
+    }
+    assert_eq!(detail.len(), 2 + merged.entries.len() + 1);
+    assert_eq!(detail.last().unwrap()[col], "250");
+    // The numbering runs 1, 2, … down the rows.
+    for (i, row) in detail[2..detail.len() - 1].iter().enumerate() {
+        assert_eq!(row[0], (i + 1).to_string());
+    }
+    // An unreadable file's 报送情况 in red: the look of its cell has a red font.
+    let parts = summary_parts(&bytes);
+    assert_rows_written_once(&parts);
+    let sheet = &parts["xl/worksheets/sheet3.xml"];
+    let row = detail
+        .iter()
+        .position(|r| r[6].ends_with(&format!("{}.xlsx", odd[0])))
+        .unwrap()
+        + 1;
+    let cell = &sheet[sheet.find(&format!("<c r=\"D{row}\" s=\"")).unwrap()..];
+    let look: usize = cell[cell.find("s=\"").unwrap() + 3..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let styles = &parts["xl/styles.xml"];
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let xf = xfs.split("<xf ").nth(look + 1).unwrap();
+    let font: usize = xf
+        .split("fontId=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let fonts = &styles[styles.find("<fonts").unwrap()..styles.find("</fonts>").unwrap()];
+    assert!(
+        fonts.split("<font>").nth(font + 1).unwrap().contains("FFC00000"),
+        "look {look}, font {font}"
+    );
+}
